@@ -1,0 +1,5 @@
+import sys
+
+from mocks.cli import main
+
+sys.exit(main())

@@ -1,0 +1,66 @@
+"""The `sms-mocks` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mocks import __version__
+from mocks.config import ConfigError, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sms-mocks",
+        description="Emulators of the SMSC, SMS-Pager and TargetSMS gateway APIs.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve every provider on one port")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=7214, help="port (default 7214)")
+    serve.add_argument("--config", metavar="FILE", help="a TOML configuration file")
+    serve.add_argument("--seed", type=int, help="seed for every random choice")
+    serve.add_argument("--clock", choices=("real", "virtual"),
+                       help="real (default; see --clock-speed) or virtual (moves only when "
+                            "advanced through /_mock/clock/advance)")
+    serve.add_argument("--clock-speed", type=float, metavar="X",
+                       help="with a real clock, run X times faster than wall time")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return 2  # pragma: no cover - argparse requires a command
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mocks.server import bind, serve_forever
+
+    try:
+        settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
+                        seed=args.seed)
+    except ConfigError as exc:
+        print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if settings.clock_speed <= 0:
+        print("sms-mocks: --clock-speed must be > 0", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"sms-mocks: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+
+    def ready(url: str) -> None:
+        print(f"sms-mocks {__version__} serving SMSC, SMS-Pager and TargetSMS at {url} "
+              f"(control API: {url}/_mock/, clock: {settings.clock})", flush=True)
+
+    serve_forever(settings, sock, ready)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Settings: built-in defaults that make the documents' examples run verbatim, overlaid by an
+optional TOML file. Every key is documented in README.md ("Configuration")."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mocks.core.accounts import Account, SenderState, Tariff
+from mocks.core.delivery import Timings
+from mocks.core.limits import Limits, Rule
+from mocks.core.money import to_money
+
+PROVIDERS = ("smsc", "smspager", "targetsms")
+
+# SMSC's documented limits (002 and FACTS B.1–B.3); names are what config files use.
+DEFAULT_RULES: dict[str, Rule] = {
+    "smsc.duplicate_send": Rule(max=1, window=60),
+    "smsc.duplicate_cost": Rule(max=5, window=60),
+    "smsc.status_per_message": Rule(max=5, window=60),
+    "smsc.duplicate_status_multi": Rule(max=1, window=60),
+    "smsc.balance_requests": Rule(max=10, window=60),
+    "smsc.concurrent": Rule(max=14),  # "15 or more at once" is refused
+    "smsc.per_number_flood": Rule(max=50, window=60),
+    "smsc.error_block": Rule(max=30, block=600),
+}
+
+DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
+    {
+        "provider": "smsc",
+        "login": "alex",
+        "password": "123",
+        "balance": "1000.00",
+        "senders": {"SMSC": "approved", "ivan": "approved", "79991234567": "approved",
+                    "alex2@mysite2.com": "approved"},
+    },
+]
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Settings:
+    clock: str = "real"  # "real" or "virtual"
+    clock_speed: float = 1.0
+    clock_start: float | None = None  # epoch seconds; None: now
+    seed: int = 0
+    timings: Timings = field(default_factory=Timings)
+    rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    accounts: list[dict[str, Any]] = field(
+        default_factory=lambda: [dict(a) for a in DEFAULT_ACCOUNTS])
+
+    def limits(self) -> Limits:
+        return Limits(dict(self.rules))
+
+
+def account_from_spec(spec: dict[str, Any]) -> Account:
+    """Build an account from a config table or a control-API body (the same keys)."""
+    known = {"provider", "login", "password", "balance", "currency", "credit", "api_keys",
+             "tariff", "senders", "stop_list", "blocked", "tz", "limits"}
+    unknown = set(spec) - known
+    if unknown:
+        raise ConfigError(f"unknown account keys: {', '.join(sorted(unknown))}")
+    try:
+        provider = str(spec["provider"])
+        login = str(spec["login"])
+    except KeyError as missing:
+        raise ConfigError(f"an account needs {missing.args[0]!r}") from None
+    if provider not in PROVIDERS:
+        raise ConfigError(f"unknown provider {provider!r}; one of {', '.join(PROVIDERS)}")
+    try:
+        senders = {str(k): SenderState(v) for k, v in spec.get("senders", {"SMSC": "approved"})
+                   .items()}
+        tariff = Tariff({str(k): to_money(v) for k, v in spec["tariff"].items()}) \
+            if "tariff" in spec else Tariff()
+        return Account(
+            provider=provider,
+            login=login,
+            password=str(spec.get("password", "")),
+            balance=to_money(spec.get("balance", "1000.00")),
+            currency=str(spec.get("currency", "RUR")),
+            credit=to_money(spec.get("credit", "0")),
+            api_keys={str(k) for k in spec.get("api_keys", ())},
+            tariff=tariff,
+            senders=senders,
+            stop_list={str(p) for p in spec.get("stop_list", ())},
+            blocked=bool(spec.get("blocked", False)),
+            tz=int(spec.get("tz", 0)),
+            limits=_limit_overrides(spec.get("limits", {})),
+        )
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"account {provider}/{login}: {exc}") from None
+
+
+def _limit_overrides(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError("limits must be a table of rule names")
+    for name, value in raw.items():
+        if name not in DEFAULT_RULES:
+            raise ConfigError(f"unknown limit {name!r}; one of {', '.join(DEFAULT_RULES)}")
+        if not isinstance(value, bool | dict):
+            raise ConfigError(f"limit {name!r}: true, false or a table")
+        if isinstance(value, dict):
+            Rule().with_overrides(value)  # validates the keys
+    return dict(raw)
+
+
+def _rule(name: str, raw: Any) -> Rule:
+    try:
+        return DEFAULT_RULES[name].with_overrides(raw)
+    except TypeError as exc:
+        raise ConfigError(f"limit {name!r}: {exc}") from None
+
+
+def load(path: str | Path | None = None, **overrides: Any) -> Settings:
+    settings = Settings()
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        _apply(settings, data)
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(settings, key, value)
+    if settings.clock not in ("real", "virtual"):
+        raise ConfigError("clock must be 'real' or 'virtual'")
+    for spec in settings.accounts:
+        account_from_spec(spec)  # fail at start, not on the first request
+    return settings
+
+
+def _apply(settings: Settings, data: dict[str, Any]) -> None:
+    unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed"}
+    if unknown:
+        raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
+    clock = data.get("clock", {})
+    settings.clock = str(clock.get("mode", settings.clock))
+    settings.clock_speed = float(clock.get("speed", settings.clock_speed))
+    if "start" in clock:
+        start = clock["start"]
+        settings.clock_start = (start.timestamp() if isinstance(start, datetime)
+                                else datetime.fromisoformat(str(start)).timestamp())
+    settings.seed = int(data.get("seed", settings.seed))
+    delivery = data.get("delivery", {})
+    settings.timings = Timings(
+        queue_seconds=float(delivery.get("queue_seconds", settings.timings.queue_seconds)),
+        report_seconds=float(delivery.get("report_seconds", settings.timings.report_seconds)),
+        validity_seconds=float(delivery.get("validity_hours", 24)) * 3600,
+    )
+    for name, raw in data.get("limits", {}).items():
+        if name not in DEFAULT_RULES:
+            raise ConfigError(f"unknown limit {name!r}; one of {', '.join(DEFAULT_RULES)}")
+        settings.rules[name] = _rule(name, raw)
+    if "accounts" in data:
+        accounts = data["accounts"]
+        if not isinstance(accounts, list):
+            raise ConfigError("accounts is an array of tables: [[accounts]]")
+        # Configured accounts join the built-in ones, replacing any with the same login.
+        given = {(a.get("provider"), a.get("login")) for a in accounts}
+        settings.accounts = [a for a in settings.accounts
+                             if (a["provider"], a["login"]) not in given]
+        settings.accounts += [dict(a) for a in accounts]

@@ -1,0 +1,107 @@
+"""The OpenAPI document of the control API, kept next to the routes it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"description": "error", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"error": {"type": "string"}}}}}}
+
+
+def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": schema or {"type": "object"}}}}
+
+
+_MESSAGE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "provider": {"type": "string"},
+        "account": {"type": "string"}, "ext_id": {"type": "string"},
+        "phone": {"type": "string"}, "sender": {"type": "string"},
+        "text": {"type": "string"}, "comment": {"type": "string"},
+        "channel": {"type": "string"}, "encoding": {"type": "string"},
+        "parts": {"type": "integer"}, "cost": {"type": "string"},
+        "status": {"type": "string", "enum": ["queued", "sent", "delivered", "undelivered",
+                                              "expired", "cancelled", "rejected"]},
+        "err": {"type": "integer"}, "created_at": {"type": "string"},
+        "send_at": {"type": "string"}, "valid_until": {"type": "string"},
+        "status_at": {"type": "string"}, "timeline": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+_ACCOUNT_IN = {
+    "type": "object",
+    "required": ["provider", "login"],
+    "properties": {
+        "provider": {"type": "string", "enum": ["smsc", "smspager", "targetsms"]},
+        "login": {"type": "string"}, "password": {"type": "string"},
+        "balance": {"type": "string", "example": "1000.00"}, "currency": {"type": "string"},
+        "credit": {"type": "string"}, "api_keys": {"type": "array", "items": {"type": "string"}},
+        "tariff": {"type": "object", "additionalProperties": {"type": "string"}},
+        "senders": {"type": "object", "additionalProperties": {
+            "type": "string", "enum": ["approved", "pending", "rejected"]}},
+        "stop_list": {"type": "array", "items": {"type": "string"}},
+        "blocked": {"type": "boolean"}, "tz": {"type": "integer"},
+        "limits": {"type": "object"},
+    },
+}
+
+
+def _filter(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string"}}
+
+
+def document(version: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "sms-gateway-mocks control API", "version": version},
+        "paths": {
+            "/_mock/health": {"get": {"summary": "Liveness and counters",
+                                      "responses": {"200": _json("ok")}}},
+            "/_mock/messages": {"get": {
+                "summary": "Messages, oldest first",
+                "parameters": [
+                    _filter("provider", "smsc, smspager or targetsms"),
+                    _filter("account", "the account's login"),
+                    _filter("phone", "digits the number contains"),
+                    _filter("status", "queued, sent, delivered, undelivered, expired, "
+                                      "cancelled or rejected"),
+                    _filter("text", "a substring of the text, any case"),
+                    _filter("limit", "at most this many, the newest (default 1000)"),
+                ],
+                "responses": {"200": _json("messages", {"type": "object", "properties": {
+                    "messages": {"type": "array", "items": _MESSAGE}}}), "400": _ERROR},
+            }},
+            "/_mock/messages/{id}": {"get": {
+                "summary": "One message",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": _json("the message", _MESSAGE), "404": _ERROR},
+            }},
+            "/_mock/accounts": {
+                "get": {"summary": "Every account", "responses": {"200": _json("accounts")}},
+                "post": {
+                    "summary": "Create an account, or update the given fields of one",
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _ACCOUNT_IN}}},
+                    "responses": {"200": _json("updated"), "201": _json("created"),
+                                  "400": _ERROR},
+                },
+            },
+            "/_mock/clock": {"get": {"summary": "The clock's reading, mode and speed",
+                                     "responses": {"200": _json("clock")}}},
+            "/_mock/clock/advance": {"post": {
+                "summary": "Move the clock forward, firing due transitions",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["seconds"],
+                    "properties": {"seconds": {"type": "number", "minimum": 0}}}}}},
+                "responses": {"200": _json("clock after the move"), "400": _ERROR},
+            }},
+            "/_mock/reset": {"post": {"summary": "Forget all messages; restore accounts",
+                                      "responses": {"200": _json("ok")}}},
+            "/_mock/openapi.json": {"get": {"summary": "This document",
+                                            "responses": {"200": _json("OpenAPI 3")}}},
+        },
+    }

@@ -1,0 +1,55 @@
+"""JSON views of core objects, shared by the control API and the pytest helpers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from mocks.core.accounts import Account
+from mocks.core.messages import Message
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def message_view(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "provider": m.provider,
+        "account": m.account.login,
+        "ext_id": m.ext_id,
+        "phone": m.phone,
+        "sender": m.sender,
+        "text": m.text,
+        "comment": m.comment,
+        "channel": m.channel,
+        "encoding": m.encoding,
+        "parts": m.parts,
+        "cost": str(m.cost),
+        "status": m.state.label,
+        "err": m.err,
+        "created_at": iso(m.created_at),
+        "send_at": iso(m.send_at),
+        "valid_until": iso(m.valid_until),
+        "status_at": iso(m.state_at),
+        "timeline": [{"status": s.label, "at": iso(at), "err": err}
+                     for s, at, err in m.timeline()],
+    }
+
+
+def account_view(a: Account) -> dict[str, Any]:
+    return {
+        "provider": a.provider,
+        "login": a.login,
+        "balance": str(a.balance),
+        "currency": a.currency,
+        "credit": str(a.credit),
+        "api_keys": sorted(a.api_keys),
+        "tariff": {k: str(v) for k, v in a.tariff.prices.items()},
+        "senders": {k: v.value for k, v in a.senders.items()},
+        "stop_list": sorted(a.stop_list),
+        "blocked": a.blocked,
+        "tz": a.tz,
+        "limits": a.limits,
+    }

@@ -1,0 +1,62 @@
+"""One clock for everything that depends on time.
+
+A single class covers the three modes: real (speed 1), accelerated (speed X) and virtual
+(speed 0: it moves only when advanced). Switching speed keeps the current reading.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class Clock:
+    def __init__(self, *, speed: float = 1.0, start: float | None = None) -> None:
+        if speed < 0:
+            raise ValueError("clock speed must be >= 0")
+        self._speed = speed
+        self._base = time.time() if start is None else float(start)
+        self._real_base = time.monotonic()
+
+    @classmethod
+    def virtual(cls, start: float | None = None) -> Clock:
+        # A virtual clock starts on a whole second so timestamps read cleanly.
+        return cls(speed=0.0, start=float(int(time.time() if start is None else start)))
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    @property
+    def mode(self) -> str:
+        if self._speed == 0:
+            return "virtual"
+        return "real" if self._speed == 1 else "accelerated"
+
+    def now(self) -> float:
+        if self._speed == 0:
+            return self._base
+        return self._base + (time.monotonic() - self._real_base) * self._speed
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self._rebase()
+        self._base += seconds
+        return self._base
+
+    def set_speed(self, speed: float) -> None:
+        if speed < 0:
+            raise ValueError("clock speed must be >= 0")
+        self._rebase()
+        self._speed = speed
+
+    def set_time(self, at: float) -> None:
+        """Jump to an absolute reading (forward only, so due timers are never skipped)."""
+        if at < self.now():
+            raise ValueError("the clock only moves forward")
+        self._rebase()
+        self._base = float(at)
+
+    def _rebase(self) -> None:
+        self._base = self.now()
+        self._real_base = time.monotonic()

@@ -1,0 +1,297 @@
+"""The gateway: the core's commands, one call per thing a client can ask of any provider.
+
+Dialects authenticate through it, send and price through it, and read messages from it. It owns
+the clock, the accounts, the ledger, the message store, the delivery engine, the limits and the
+event bus; dialects own none of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from mocks.core import outcomes
+from mocks.core.accounts import Account, AccountRegistry, SenderState
+from mocks.core.clock import Clock
+from mocks.core.delivery import DeliveryEngine, Timings
+from mocks.core.events import EventBus
+from mocks.core.ledger import Ledger
+from mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
+from mocks.core.messages import (
+    ERR_BAD_NUMBER,
+    ERR_NO_ROUTE,
+    ERR_NUMBER_FORBIDDEN,
+    ERR_NUMBER_LIMIT,
+    Message,
+    MessageStore,
+    State,
+)
+from mocks.core.money import ZERO
+from mocks.core.numbering import NumberInfo
+from mocks.core.phones import PhoneProblem, parse
+from mocks.core.segments import segment, trim_to_parts
+from mocks.core.translit import translit
+
+
+class Refusal(Enum):
+    ACCOUNT_BLOCKED = "account_blocked"
+    SENDER_UNKNOWN = "sender_unknown"
+    SENDER_NOT_MODERATED = "sender_not_moderated"
+    NO_FUNDS = "no_funds"
+    BAD_NUMBERS = "bad_numbers"  # every recipient has a malformed number
+    UNDELIVERABLE = "undeliverable"  # every recipient is refused for another reason
+
+
+class SendRefused(Exception):
+    def __init__(self, reason: Refusal, ext_id: str | None = None) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.ext_id = ext_id
+
+
+@dataclass(slots=True)
+class Item:
+    """One text to one or more recipients; a request may carry several (SMSC `list`)."""
+
+    phones: list[str]
+    text: str
+    sender: str | None = None
+    comment: str = ""  # kept for the history, never sent (SMSC's "\n~~~\n")
+
+
+@dataclass(slots=True)
+class SendRequest:
+    items: list[Item]
+    ext_id: str | None = None
+    send_at: float | None = None  # absolute, on the gateway's clock; None: now
+    valid_seconds: float | None = None
+    maxsms: int | None = None
+    translit: int = 0
+    channel: str = "sms"
+    per_number_rule: Rule | None = None  # SMSC's flood rule; None: not applied
+
+
+@dataclass(slots=True)
+class Rejected:
+    raw: str
+    phone: str
+    info: NumberInfo | None
+    err: int
+
+
+@dataclass(slots=True)
+class SendResult:
+    ext_id: str
+    messages: list[Message]
+    rejected: list[Rejected]
+    parts: int  # SMS parts over all accepted recipients
+    cost: Decimal
+    balance: Decimal
+
+
+@dataclass(slots=True)
+class _Planned:
+    phone: str
+    info: NumberInfo
+    text: str
+    sender: str
+    parts: int
+    encoding: str
+    cost: Decimal
+    comment: str
+
+
+@dataclass(slots=True)
+class Gateway:
+    clock: Clock
+    timings: Timings = field(default_factory=Timings)
+    limits: Limits = field(default_factory=Limits)
+    accounts: AccountRegistry = field(default_factory=AccountRegistry)
+    store: MessageStore = field(default_factory=MessageStore)
+    ledger: Ledger = field(default_factory=Ledger)
+    events: EventBus = field(default_factory=EventBus)
+    engine: DeliveryEngine = field(init=False)
+    windows: dict[str, SlidingWindow] = field(default_factory=dict)
+    streaks: Streaks = field(init=False)
+    in_flight: InFlight = field(default_factory=InFlight)
+    blocker: ErrorBlocker = field(init=False)
+    _cost_cache: dict[tuple[Decimal, int], Decimal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.engine = DeliveryEngine(self.events, self.timings)
+        self.streaks = Streaks(self.clock)
+        self.blocker = ErrorBlocker(self.clock)
+
+    # time ------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now()
+
+    def tick(self) -> int:
+        """Fire every transition that is due by now."""
+        return self.engine.run_due(self.clock.now())
+
+    def advance(self, seconds: float) -> int:
+        """Move the clock forward, firing what falls due on the way in order."""
+        self.clock.advance(seconds)
+        return self.tick()
+
+    # accounts ----------------------------------------------------------------------------
+    def authenticate(self, provider: str, login: str, password: str) -> Account | None:
+        account = self.accounts.get(provider, login)
+        if account is None or not account.check_password(password):
+            return None
+        return account
+
+    def by_api_key(self, provider: str, key: str) -> Account | None:
+        return self.accounts.by_api_key(provider, key) if key else None
+
+    # limits ------------------------------------------------------------------------------
+    def rule(self, name: str, account: Account | None) -> Rule:
+        return self.limits.rule(name, account.limits if account is not None else None)
+
+    def allow(self, name: str, account: Account | None, key: Hashable) -> bool:
+        """Count one request under a sliding-window rule; False when it is over the limit."""
+        rule = self.rule(name, account)
+        if not rule.enabled:
+            return True
+        window = self.windows.get(name)
+        if window is None:
+            window = self.windows[name] = SlidingWindow(self.clock)
+        return window.hit(key, rule)
+
+    # sending -----------------------------------------------------------------------------
+    def send(self, account: Account, request: SendRequest, *, dry_run: bool = False) -> SendResult:
+        """Accept a send (or only price it, with dry_run): all recipients or none are charged."""
+        if account.blocked:
+            raise SendRefused(Refusal.ACCOUNT_BLOCKED)
+        ext_id = request.ext_id
+        if ext_id is None and not dry_run:
+            ext_id = str(account.next_id())
+        planned, rejected = self._plan(account, request, ext_id)
+        total = sum((p.cost for p in planned), ZERO)
+        parts = sum(p.parts for p in planned)
+        if dry_run:
+            return SendResult(ext_id or "", [], rejected, parts, total, account.balance)
+        assert ext_id is not None
+        if not self.ledger.can_pay(account, total):
+            raise SendRefused(Refusal.NO_FUNDS, ext_id)
+        self.ledger.charge(account, total)
+        now = self.clock.now()
+        send_at = now if request.send_at is None else max(now, request.send_at)
+        valid_until = send_at + (request.valid_seconds or self.timings.validity_seconds)
+        messages = []
+        per_number = request.per_number_rule
+        for p in planned:
+            if per_number is not None and per_number.enabled:
+                self.streaks.record((account.key, p.phone))
+            message = Message(
+                id=self.store.new_id(), account=account, ext_id=ext_id, phone=p.phone,
+                text=p.text, sender=p.sender, parts=p.parts, cost=p.cost, created_at=now,
+                send_at=send_at, valid_until=valid_until, outcome=outcomes.for_phone(p.phone),
+                encoding=p.encoding, channel=request.channel, comment=p.comment,
+            )
+            self.store.add(message)
+            self.engine.submit(message)
+            messages.append(message)
+        for r in rejected:
+            self._store_rejected(account, ext_id, request, r, now)
+        return SendResult(ext_id, messages, rejected, parts, total, account.balance)
+
+    def _plan(self, account: Account, request: SendRequest,
+              ext_id: str | None) -> tuple[list[_Planned], list[Rejected]]:
+        planned: list[_Planned] = []
+        rejected: list[Rejected] = []
+        seen: set[str] = set()
+        only_format_errors = True
+        per_number = request.per_number_rule
+        for item in request.items:
+            sender = self._sender(account, item.sender, ext_id)
+            text = translit(item.text, request.translit) if request.translit else item.text
+            if request.maxsms:
+                text = trim_to_parts(text, request.maxsms)
+            seg = segment(text)
+            for raw in item.phones:
+                phone = parse(raw)
+                if phone.digits and phone.digits in seen:
+                    continue  # one message per number and request
+                seen.add(phone.digits)
+                err = self._refusal(account, phone.problem, phone.digits, per_number)
+                if err:
+                    if err != ERR_BAD_NUMBER:
+                        only_format_errors = False
+                    rejected.append(Rejected(raw, phone.digits, phone.info, err))
+                    continue
+                assert phone.info is not None
+                cost = self._cost(account.tariff.price(phone.info), seg.parts)
+                planned.append(_Planned(phone.digits, phone.info, text, sender, seg.parts,
+                                        seg.encoding, cost, item.comment))
+        if not planned:
+            reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
+            raise SendRefused(reason, ext_id)
+        return planned, rejected
+
+    def _refusal(self, account: Account, problem: PhoneProblem | None, digits: str,
+                 per_number: Rule | None) -> int:
+        if problem is PhoneProblem.FORMAT:
+            return ERR_BAD_NUMBER
+        if problem is not None:
+            return ERR_NO_ROUTE
+        if digits in account.stop_list:
+            return ERR_NUMBER_FORBIDDEN
+        if per_number is not None and per_number.enabled and not self.streaks.check(
+                (account.key, digits), per_number):
+            return ERR_NUMBER_LIMIT
+        return 0
+
+    def _sender(self, account: Account, given: str | None, ext_id: str | None) -> str:
+        if not given:
+            return account.default_sender()
+        state = account.sender_state(given)
+        if state is None:
+            raise SendRefused(Refusal.SENDER_UNKNOWN, ext_id)
+        if state is not SenderState.APPROVED:
+            raise SendRefused(Refusal.SENDER_NOT_MODERATED, ext_id)
+        return given
+
+    def _cost(self, price: Decimal, parts: int) -> Decimal:
+        # Shared Decimal objects: a million messages need not carry a million equal costs.
+        key = (price, parts)
+        cost = self._cost_cache.get(key)
+        if cost is None:
+            cost = self._cost_cache[key] = price * parts
+        return cost
+
+    def _store_rejected(self, account: Account, ext_id: str, request: SendRequest,
+                        r: Rejected, now: float) -> None:
+        message = Message(
+            id=self.store.new_id(), account=account, ext_id=ext_id, phone=r.phone or r.raw,
+            text="", sender="", parts=0, cost=ZERO, created_at=now, send_at=now,
+            valid_until=now, channel=request.channel,
+        )
+        self.store.add(message)
+        self.engine.transition(message, State.REJECTED, now, r.err)
+
+    # reading -----------------------------------------------------------------------------
+    def find(self, account: Account, ext_id: str, phone: str) -> Message | None:
+        digits = parse(phone).digits or phone
+        return self.store.find(account, ext_id, digits)
+
+    def delete(self, message: Message) -> None:
+        if message.due is not None:
+            message.due = None  # its timer entry goes stale
+        self.store.remove(message)
+
+    def messages(self, predicate: Callable[[Message], bool] | None = None) -> Iterable[Message]:
+        return (m for m in self.store if predicate is None or predicate(m))
+
+    # lifecycle ---------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Forget every message, timer and counter (accounts stay)."""
+        self.store.clear()
+        self.engine.clear()
+        for window in self.windows.values():
+            window.clear()
+        self.streaks.clear()
+        self.blocker.clear()

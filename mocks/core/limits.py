@@ -1,0 +1,155 @@
+"""Rate limits as mechanisms: a dialect names the rule and the key, the core counts.
+
+Every rule reads the injected clock, so a test advances past a window instead of sleeping.
+Windows prune themselves as time moves on, so memory follows the traffic of the last window,
+not the history of the server.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mocks.core.clock import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    enabled: bool = True
+    max: int = 1  # requests allowed per window (or in flight, or in a streak)
+    window: float = 60.0  # seconds; for streaks, the largest gap that continues one
+    block: float = 0.0  # seconds an offender stays blocked (error blocking only)
+
+    def with_overrides(self, overrides: dict[str, Any] | bool | None) -> Rule:
+        if overrides is None:
+            return self
+        if isinstance(overrides, bool):
+            return replace(self, enabled=overrides)
+        return replace(self, **overrides)
+
+
+class SlidingWindow:
+    """At most `rule.max` hits per key inside any `rule.window` seconds."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._hits: OrderedDict[Hashable, deque[float]] = OrderedDict()
+        self._horizon = 0.0
+
+    def hit(self, key: Hashable, rule: Rule) -> bool:
+        """Count one hit; False when it is over the limit (an over-limit hit is not counted)."""
+        now = self._clock.now()
+        self._prune(now, rule.window)
+        stamps = self._hits.get(key)
+        if stamps is None:
+            self._hits[key] = deque((now,))
+            return True
+        while stamps and stamps[0] <= now - rule.window:
+            stamps.popleft()
+        if len(stamps) >= rule.max:
+            return False
+        stamps.append(now)
+        self._hits.move_to_end(key)
+        return True
+
+    def _prune(self, now: float, window: float) -> None:
+        self._horizon = max(self._horizon, window)
+        hits = self._hits
+        while hits:
+            stamps = next(iter(hits.values()))
+            if stamps and stamps[-1] > now - self._horizon:
+                break
+            hits.popitem(last=False)
+
+    def clear(self) -> None:
+        self._hits.clear()
+
+
+class Streaks:
+    """Consecutive events per key with gaps under `gap` seconds; refuse past `rule.max`."""
+
+    def __init__(self, clock: Clock, gap: float = 60.0) -> None:
+        self._clock = clock
+        self.gap = gap
+        self._streaks: dict[Hashable, tuple[float, int]] = {}
+
+    def check(self, key: Hashable, rule: Rule) -> bool:
+        """Would one more event be allowed? Counts nothing."""
+        last, count = self._streaks.get(key, (float("-inf"), 0))
+        return not (self._clock.now() - last < rule.window and count + 1 > rule.max)
+
+    def record(self, key: Hashable) -> None:
+        now = self._clock.now()
+        last, count = self._streaks.get(key, (float("-inf"), 0))
+        # The gap that continues a streak is the rule's window; 60 s is SMSC's.
+        self._streaks[key] = (now, count + 1 if now - last < self.gap else 1)
+
+    def clear(self) -> None:
+        self._streaks.clear()
+
+
+class InFlight:
+    """Requests in progress per key."""
+
+    def __init__(self) -> None:
+        self._count: dict[Hashable, int] = {}
+
+    def enter(self, key: Hashable, rule: Rule) -> bool:
+        current = self._count.get(key, 0)
+        if current >= rule.max:
+            return False
+        self._count[key] = current + 1
+        return True
+
+    def leave(self, key: Hashable) -> None:
+        current = self._count.get(key, 0) - 1
+        if current > 0:
+            self._count[key] = current
+        else:
+            self._count.pop(key, None)
+
+
+@dataclass(slots=True)
+class _Offender:
+    errors: int = 0
+    blocked_until: float = float("-inf")
+
+
+class ErrorBlocker:
+    """Block a key for `rule.block` seconds after `rule.max` erroneous requests in a row."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._offenders: dict[Hashable, _Offender] = {}
+
+    def blocked(self, key: Hashable) -> bool:
+        offender = self._offenders.get(key)
+        return offender is not None and self._clock.now() < offender.blocked_until
+
+    def record(self, key: Hashable, erroneous: bool, rule: Rule) -> None:
+        if not erroneous:
+            self._offenders.pop(key, None)
+            return
+        offender = self._offenders.setdefault(key, _Offender())
+        offender.errors += 1
+        if offender.errors >= rule.max:
+            offender.blocked_until = self._clock.now() + rule.block
+            offender.errors = 0
+
+    def clear(self) -> None:
+        self._offenders.clear()
+
+
+@dataclass(slots=True)
+class Limits:
+    """The named rules in force by default; accounts may override any of them."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def rule(self, name: str, account_overrides: dict[str, Any] | None = None) -> Rule:
+        base = self.rules.get(name, Rule(enabled=False))
+        if account_overrides and name in account_overrides:
+            return base.with_overrides(account_overrides[name])  # type: ignore[arg-type]
+        return base

@@ -1,0 +1,1 @@
+"""Provider dialects: each translates its provider's words to and from the core."""

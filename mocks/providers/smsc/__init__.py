@@ -1,0 +1,1 @@
+"""SMSC (smsc.ru): the HTTP API of 002_8241e0b334068ee8.txt."""

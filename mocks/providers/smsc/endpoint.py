@@ -1,0 +1,171 @@
+"""What every SMSC command shares: reading parameters in the request's charset, authenticating,
+the per-login limits (concurrency, IP blocking), and answering errors in the requested format.
+
+A command is a plain function from a `Call` to the answer text; it raises `SmscError` for any
+documented error. Nothing a client sends can make this wrapper fail with a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mocks.core.accounts import Account
+from mocks.core.gateway import Gateway
+from mocks.http import BodyTooLarge, decode_pairs, form_pairs, is_form, read_body
+from mocks.providers.smsc import codes, formats
+
+log = logging.getLogger("mocks.smsc")
+
+PROVIDER = "smsc"
+MAX_BODY = 2 * 1024 * 1024
+
+# `charset` values SMSC knows, and the codec and header name each answers with.
+CHARSETS = {"windows-1251": "cp1251", "cp1251": "cp1251", "utf-8": "utf-8", "utf8": "utf-8",
+            "koi8-r": "koi8-r"}
+HEADER_NAMES = {"cp1251": "windows-1251", "utf-8": "utf-8", "koi8-r": "koi8-r"}
+
+
+class SmscError(Exception):
+    def __init__(self, code: int, ext_id: str | None = None, description: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.ext_id = ext_id
+        self.description = description
+
+
+@dataclass(slots=True)
+class Call:
+    gateway: Gateway
+    account: Account
+    params: dict[str, str]
+    fmt: int
+
+
+Command = Callable[[Call], str]
+
+
+def php_int(value: str | None, default: int = 0) -> int:
+    """PHP's intval on a request value: leading digits, else the default."""
+    if not value:
+        return default
+    text = value.strip()
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    end = 0
+    while end < len(digits) and digits[end].isdigit():
+        end += 1
+    return sign * int(digits[:end]) if end else default
+
+
+def _codec(pairs: list[tuple[bytes, bytes]]) -> str:
+    charset = b""
+    for name, value in pairs:
+        if name == b"charset":
+            charset = value
+    return CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")
+
+
+def _has_credentials(pairs: list[tuple[bytes, bytes]]) -> bool:
+    names = {name for name, _ in pairs}
+    return b"apikey" in names or b"psw" in names
+
+
+def authenticate(gateway: Gateway, params: dict[str, str]) -> Account:
+    apikey = params.get("apikey", "")
+    login = params.get("login", "")
+    psw = params.get("psw", "")
+    if apikey:
+        account = gateway.by_api_key(PROVIDER, apikey)
+    elif not login and psw:  # SMSC v3.8+: an empty login makes psw an API key
+        account = gateway.by_api_key(PROVIDER, psw)
+    else:
+        account = gateway.authenticate(PROVIDER, login, psw) if login else None
+    if account is None:
+        raise SmscError(codes.AUTH)
+    return account
+
+
+def endpoint(command: Command) -> Callable[[Request], Awaitable[Response]]:
+    async def handle(request: Request) -> Response:
+        gateway: Gateway = request.app.state.gateway
+        gateway.tick()
+        query = form_pairs(request.scope.get("query_string", b""))
+        fmt, codec = formats.TEXT, _codec(query)
+        client = request.client.host if request.client else ""
+        account: Account | None = None
+        login = ""
+        entered = None
+        error: SmscError | None = None
+        try:
+            early = decode_pairs(query, codec)
+            fmt, login = _fmt(early), early.get("login", "")
+            if _has_credentials(query):
+                account, entered = _admit(gateway, early, client)
+            pairs = query
+            if request.method == "POST" and (is_form(request)
+                                              or "content-type" not in request.headers):
+                try:
+                    pairs = query + form_pairs(await read_body(request, MAX_BODY))
+                except BodyTooLarge:
+                    raise SmscError(codes.PARAMS) from None
+            codec = _codec(pairs)
+            params = decode_pairs(pairs, codec)
+            fmt, login = _fmt(params), params.get("login", "")
+            if account is None:
+                account, entered = _admit(gateway, params, client)
+            body = command(Call(gateway, account, params, fmt))
+        except SmscError as exc:
+            error = exc
+            body = formats.error(fmt, exc.code, exc.ext_id, exc.description)
+        except Exception:
+            # A bug of ours: the client still gets an SMSC answer, the log gets the traceback,
+            # and the health counter lets the test suite fail on it.
+            log.exception("internal error on %s", request.url.path)
+            request.app.state.runtime.internal_errors += 1
+            error = SmscError(codes.PARAMS)
+            body = formats.error(fmt, codes.PARAMS)
+        finally:
+            if entered is not None:
+                gateway.in_flight.leave(entered)
+        _record_for_block(gateway, client, account, login, error)
+        return Response(body.encode(codec, "replace"),
+                        media_type=f"{formats.media_type(fmt)}; charset={HEADER_NAMES[codec]}")
+
+    handle.__name__ = command.__name__
+    handle.__doc__ = command.__doc__
+    return handle
+
+
+def _fmt(params: dict[str, str]) -> int:
+    fmt = php_int(params.get("fmt"), 0)
+    return fmt if 0 <= fmt <= 3 else formats.TEXT
+
+
+def _admit(gateway: Gateway, params: dict[str, str],
+           client: str) -> tuple[Account, tuple[str, str] | None]:
+    """Check the IP block, authenticate, and take a concurrency slot for the login."""
+    login = params.get("login", "")
+    if gateway.blocker.blocked((client, login)):
+        raise SmscError(codes.IP_BLOCKED)
+    account = authenticate(gateway, params)
+    rule = gateway.rule("smsc.concurrent", account)
+    if not rule.enabled:
+        return account, None
+    if not gateway.in_flight.enter(account.key, rule):
+        raise SmscError(codes.TOO_MANY)
+    return account, account.key
+
+
+def _record_for_block(gateway: Gateway, client: str, account: Account | None, login: str,
+                      error: SmscError | None) -> None:
+    rule = gateway.rule("smsc.error_block", account)
+    if not rule.enabled:
+        return
+    key = (client, account.login if account is not None else login)
+    erroneous = error is not None and error.code in codes.COUNTS_TOWARDS_BLOCK
+    gateway.blocker.record(key, erroneous, rule)

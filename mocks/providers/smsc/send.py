@@ -1,0 +1,205 @@
+"""send.php (and the cost query, cost=1): 002 "Отправка SMS-сообщения" and FACTS B.2."""
+
+from __future__ import annotations
+
+import re
+
+from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
+from mocks.core.numbering import lookup
+from mocks.providers.smsc import codes, formats
+from mocks.providers.smsc.endpoint import Call, SmscError, php_int
+from mocks.providers.smsc.timeparse import BadTime, send_time, validity
+
+MAX_TEXT = 1000
+COMMENT = "\n~~~\n"
+_ID = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+_PHONE_SEPARATORS = re.compile(r"[,;]")
+
+_REFUSALS = {
+    Refusal.ACCOUNT_BLOCKED: codes.DENIED,
+    Refusal.SENDER_UNKNOWN: codes.DENIED,
+    Refusal.SENDER_NOT_MODERATED: codes.DENIED,
+    Refusal.NO_FUNDS: codes.NO_MONEY,
+    Refusal.BAD_NUMBERS: codes.BAD_NUMBER,
+    Refusal.UNDELIVERABLE: codes.CANNOT_DELIVER,
+}
+
+
+def split_phones(value: str) -> list[str]:
+    return [p for p in (x.strip() for x in _PHONE_SEPARATORS.split(value)) if p]
+
+
+def split_comment(text: str) -> tuple[str, str]:
+    body, found, comment = text.partition(COMMENT)
+    return (body, comment) if found else (text, "")
+
+
+def _ext_id(value: str | None) -> str | None:
+    """A client id: 1..2147483647, or up to 40 of [A-Za-z0-9.-_] (002, `id`)."""
+    if value is None or value == "":
+        return None
+    if value.isdigit():
+        if not 1 <= int(value) <= 2147483647:
+            raise SmscError(codes.PARAMS)
+        return str(int(value))
+    if not _ID.match(value):
+        raise SmscError(codes.PARAMS)
+    return value
+
+
+def _item(phones: str, text: str, sender: str | None) -> Item:
+    body, comment = split_comment(text)
+    if len(body) > MAX_TEXT:
+        raise SmscError(codes.PARAMS)
+    return Item(split_phones(phones), body, sender, comment)
+
+
+def _list_items(value: str, sender: str | None) -> list[Item]:
+    """`list`: lines of "phones:mes", or "sender,tz|phones:mes"; "\\n" in mes is a newline."""
+    items = []
+    for line in value.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            continue
+        line_sender = sender
+        head, bar, rest = line.partition("|")
+        if bar and ":" in rest:
+            line_sender = head.split(",", 1)[0].strip() or sender
+            line = rest
+        sep = ":" if ":" in line else ";"
+        phones, found, text = line.partition(sep)
+        if not found:
+            raise SmscError(codes.PARAMS)
+        items.append(_item(phones, text.replace("\\n", "\n"), line_sender))
+    if not items:
+        raise SmscError(codes.PARAMS)
+    return items
+
+
+def parse_request(call: Call) -> SendRequest:
+    p = call.params
+    sender = p.get("sender") or None
+    if p.get("list"):
+        items = _list_items(p["list"], sender)
+    else:
+        if not p.get("phones") or p.get("mes") is None:
+            raise SmscError(codes.PARAMS)
+        items = [_item(p["phones"], p["mes"], sender)]
+    ext_id = _ext_id(p.get("id"))
+    account = call.account
+    gateway = call.gateway
+    try:
+        at = send_time(p.get("time", ""), gateway.now(), php_int(p.get("tz"), account.tz))
+    except BadTime:
+        raise SmscError(codes.DATE_FORMAT, ext_id) from None
+    try:
+        valid = validity(p.get("valid", ""))
+    except ValueError:
+        raise SmscError(codes.PARAMS, ext_id) from None
+    maxsms = php_int(p.get("maxsms"), 0)
+    translit = php_int(p.get("translit"), 0)
+    return SendRequest(
+        items=items, ext_id=ext_id, send_at=at, valid_seconds=valid,
+        maxsms=maxsms if maxsms > 0 else None,
+        translit=translit if translit in (1, 2) else 0,
+        per_number_rule=gateway.rule("smsc.per_number_flood", account),
+    )
+
+
+def _request_key(call: Call) -> tuple[object, ...]:
+    ignored = ("fmt", "charset")
+    return (call.account.key, hash(tuple(sorted(
+        (k, v) for k, v in call.params.items() if k not in ignored))))
+
+
+def send(call: Call) -> str:
+    """Send a message, or only price it (cost=1)."""
+    cost_mode = php_int(call.params.get("cost"), 0)
+    if cost_mode not in (0, 1, 2, 3):
+        cost_mode = 0
+    request = parse_request(call)
+    gateway, account = call.gateway, call.account
+    key = _request_key(call)
+    rule_name = "smsc.duplicate_cost" if cost_mode == 1 else "smsc.duplicate_send"
+    if not gateway.allow(rule_name, account, key):
+        raise SmscError(codes.TOO_MANY)
+    try:
+        result = gateway.send(account, request, dry_run=cost_mode == 1)
+    except SendRefused as refused:
+        raise SmscError(_REFUSALS[refused.reason], refused.ext_id) from None
+    return render(call, result, cost_mode)
+
+
+def _phone_rows(call: Call, result: SendResult) -> list[tuple[str, str, str, int, int]]:
+    """(phone, mccmnc, cost, status, error) for op=1 (every number) or err=1 (failures)."""
+    op = php_int(call.params.get("op")) == 1
+    err = php_int(call.params.get("err")) == 1
+    rows: list[tuple[str, str, str, int, int]] = []
+    if op:
+        for m in result.messages:
+            info = lookup(m.phone)
+            rows.append((m.phone, info.mccmnc if info else "", formats.money(m.cost),
+                         codes.status_code(m), m.err))
+    if op or err:
+        for r in result.rejected:
+            info = r.info
+            status = codes.rejected_status(r.err)
+            rows.append((r.phone or r.raw, info.mccmnc if info else "", "0", status, r.err))
+    return rows
+
+
+def render(call: Call, result: SendResult, cost_mode: int) -> str:
+    fmt = call.fmt
+    n = result.parts
+    cost = formats.money(result.cost)
+    balance = formats.money(result.balance)
+    rows = _phone_rows(call, result)
+    if fmt == formats.JSON:
+        body: dict[str, object] = {}
+        if cost_mode == 1:
+            body = {"cost": cost, "cnt": n}
+        else:
+            body = {"id": formats.id_value(result.ext_id), "cnt": n}
+            if cost_mode >= 2:
+                body["cost"] = cost
+            if cost_mode == 3:
+                body["balance"] = balance
+        if rows:
+            body["phones"] = [{"phone": p, "mccmnc": mm, "cost": c, "status": str(s),
+                               "error": str(e)} for p, mm, c, s, e in rows]
+        return formats.to_json(body)
+    if fmt == formats.XML:
+        if cost_mode == 1:
+            fields: list[formats.Field] = [("cost", cost), ("cnt", n)]
+        else:
+            fields = [("id", result.ext_id), ("cnt", n)]
+            if cost_mode >= 2:
+                fields.append(("cost", cost))
+            if cost_mode == 3:
+                fields.append(("balance", balance))
+        text = formats.xml_element("result", fields)
+        if rows:
+            phones = "".join(
+                f'<phone mccmnc="{mm}" cost="{c}" status="{s}" error="{e}">{p}</phone>\n'
+                for p, mm, c, s, e in rows)
+            text = text[: -len("</result>")] + f"<phones>\n{phones}</phones>\n</result>"
+        return text
+    if fmt == formats.NUMBERS:
+        if cost_mode == 1:
+            head = f"{cost},{n}"
+        else:
+            values = [result.ext_id, str(n)]
+            if cost_mode >= 2:
+                values.append(cost)
+            if cost_mode == 3:
+                values.append(balance)
+            head = ",".join(values)
+    elif cost_mode == 1:
+        head = f"{cost} ({n} SMS)"
+    else:
+        head = f"OK - {n} SMS, ID - {result.ext_id}"
+        if cost_mode >= 2:
+            head += f", COST - {cost}"
+        if cost_mode == 3:
+            head += f", BALANCE - {balance}"
+    lines = [head] + [f"{p},{mm},{c},{s},{e}" for p, mm, c, s, e in rows]
+    return "\n".join(lines)

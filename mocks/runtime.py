@@ -1,0 +1,35 @@
+"""A running emulator: the settings it was started with and the gateway built from them."""
+
+from __future__ import annotations
+
+from mocks.config import Settings, account_from_spec
+from mocks.core.accounts import AccountRegistry
+from mocks.core.clock import Clock
+from mocks.core.gateway import Gateway
+
+
+def make_clock(settings: Settings) -> Clock:
+    if settings.clock == "virtual":
+        return Clock.virtual(settings.clock_start)
+    return Clock(speed=settings.clock_speed, start=settings.clock_start)
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.internal_errors = 0
+        self.gateway = Gateway(clock=make_clock(settings), timings=settings.timings,
+                               limits=settings.limits())
+        self._load_accounts(self.gateway.accounts)
+
+    def _load_accounts(self, registry: AccountRegistry) -> None:
+        for spec in self.settings.accounts:
+            registry.add(account_from_spec(spec))
+
+    def reset(self) -> None:
+        """Back to the configured state; the clock keeps its reading (it never goes back)."""
+        self.gateway.clear()
+        for account in self.gateway.accounts:
+            self.gateway.accounts.remove(account)
+        self._load_accounts(self.gateway.accounts)
+        self.internal_errors = 0

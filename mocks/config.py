@@ -36,6 +36,8 @@ DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
         "balance": "1000.00",
         "senders": {"SMSC": "approved", "ivan": "approved", "79991234567": "approved",
                     "alex2@mysite2.com": "approved"},
+        # 002 sends to "G777,g888"; these groups make that example run.
+        "groups": {"777": ["79999999999", "79999999998"], "888": ["78888888888"]},
     },
 ]
 
@@ -62,7 +64,7 @@ class Settings:
 def account_from_spec(spec: dict[str, Any]) -> Account:
     """Build an account from a config table or a control-API body (the same keys)."""
     known = {"provider", "login", "password", "balance", "currency", "credit", "api_keys",
-             "tariff", "senders", "stop_list", "blocked", "tz", "limits"}
+             "tariff", "senders", "stop_list", "groups", "blocked", "tz", "limits"}
     unknown = set(spec) - known
     if unknown:
         raise ConfigError(f"unknown account keys: {', '.join(sorted(unknown))}")
@@ -89,6 +91,7 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
             tariff=tariff,
             senders=senders,
             stop_list={str(p) for p in spec.get("stop_list", ())},
+            groups={str(k): [str(p) for p in v] for k, v in spec.get("groups", {}).items()},
             blocked=bool(spec.get("blocked", False)),
             tz=int(spec.get("tz", 0)),
             limits=_limit_overrides(spec.get("limits", {})),

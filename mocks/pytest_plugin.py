@@ -33,14 +33,18 @@ def sms_mocks_server(pytestconfig: pytest.Config) -> Iterator[ControlClient]:
     """The session's emulator: a real uvicorn on a free loopback port, with a virtual clock."""
     external = pytestconfig.getoption("--sms-mocks-url")
     if external:
-        yield ControlClient(external)
+        client = ControlClient(external)
+        yield client
+        client.close()
         return
     from mocks.config import load
     from mocks.server import ServerThread
 
     settings = load(pytestconfig.getoption("--sms-mocks-config"), clock="virtual")
     with ServerThread(settings) as server:
-        yield ControlClient(server.url)
+        client = ControlClient(server.url)
+        yield client
+        client.close()
 
 
 @pytest.fixture

@@ -26,13 +26,21 @@ class ControlClient:
         self._port = parts.port or 80
         self._timeout = timeout
         self._local = threading.local()
+        self._opened: list[http.client.HTTPConnection] = []
 
     def _connection(self) -> http.client.HTTPConnection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = http.client.HTTPConnection(self._host, self._port, timeout=self._timeout)
             self._local.conn = conn
+            self._opened.append(conn)
         return conn
+
+    def close(self) -> None:
+        for conn in self._opened:
+            conn.close()
+        self._opened.clear()
+        self._local = threading.local()
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None,
              query: dict[str, Any] | None = None) -> Any:

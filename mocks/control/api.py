@@ -145,7 +145,7 @@ def _update(gateway: Gateway, current: Any, fresh: Any, body: dict[str, Any]) ->
     for name in _UPDATABLE:
         if name in body:
             setattr(current, name, getattr(fresh, name))
-    for name in ("tariff", "senders", "stop_list", "limits"):
+    for name in ("tariff", "senders", "stop_list", "groups", "limits"):
         if name in body:
             setattr(current, name, getattr(fresh, name))
     if "api_keys" in body:

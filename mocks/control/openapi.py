@@ -42,6 +42,8 @@ _ACCOUNT_IN = {
         "senders": {"type": "object", "additionalProperties": {
             "type": "string", "enum": ["approved", "pending", "rejected"]}},
         "stop_list": {"type": "array", "items": {"type": "string"}},
+        "groups": {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": "string"}}},
         "blocked": {"type": "boolean"}, "tz": {"type": "integer"},
         "limits": {"type": "object"},
     },

@@ -49,6 +49,7 @@ def account_view(a: Account) -> dict[str, Any]:
         "tariff": {k: str(v) for k, v in a.tariff.prices.items()},
         "senders": {k: v.value for k, v in a.senders.items()},
         "stop_list": sorted(a.stop_list),
+        "groups": a.groups,
         "blocked": a.blocked,
         "tz": a.tz,
         "limits": a.limits,

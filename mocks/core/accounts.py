@@ -25,12 +25,16 @@ class SenderState(Enum):
 
 @dataclass(slots=True)
 class Tariff:
-    """Price of one SMS part. Keys, most specific first: mcc+mnc ("25001"), country ("RU"),
-    and "default"."""
+    """Price of one SMS part. Keys, most specific first: a channel other than SMS ("hlr",
+    "mail", "viber", ...), mcc+mnc ("25001"), country ("RU"), and "default"."""
 
     prices: dict[str, Decimal] = field(default_factory=lambda: {"default": Decimal("1.40")})
 
-    def price(self, info: NumberInfo | None) -> Decimal:
+    def price(self, info: NumberInfo | None, channel: str = "sms") -> Decimal:
+        if channel != "sms":
+            found = self.prices.get(channel)
+            if found is not None:
+                return found
         if info is not None:
             for key in (info.mccmnc, info.country):
                 found = self.prices.get(key)
@@ -51,6 +55,7 @@ class Account:
     tariff: Tariff = field(default_factory=Tariff)
     senders: dict[str, SenderState] = field(default_factory=dict)
     stop_list: set[str] = field(default_factory=set)
+    groups: dict[str, list[str]] = field(default_factory=dict)  # contact groups by number
     blocked: bool = False
     tz: int = 0  # hours relative to Moscow, as SMSC counts `tz`
     limits: dict[str, dict[str, object]] = field(default_factory=dict)

@@ -7,6 +7,7 @@ event bus; dialects own none of these.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,10 +92,30 @@ class SendResult:
     balance: Decimal
 
 
+class RecipientKind(Enum):
+    PHONE = "phone"
+    EMAIL = "email"
+    MESSENGER = "messenger"  # a Telegram @nick or #id
+    INVALID = "invalid"
+
+
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def recipient_kind(raw: str, channel: str) -> RecipientKind:
+    """E-mail goes to addresses, a Telegram bot also to @nick or #id; the rest to phones."""
+    text = raw.strip()
+    if channel == "mail":
+        return RecipientKind.EMAIL if _EMAIL.match(text) else RecipientKind.INVALID
+    if channel == "bot" and len(text) > 1 and text[0] in "@#":
+        return RecipientKind.MESSENGER
+    return RecipientKind.PHONE
+
+
 @dataclass(slots=True)
 class _Planned:
     phone: str
-    info: NumberInfo
+    info: NumberInfo | None
     text: str
     sender: str
     parts: int
@@ -164,11 +185,11 @@ class Gateway:
     # sending -----------------------------------------------------------------------------
     def send(self, account: Account, request: SendRequest, *, dry_run: bool = False) -> SendResult:
         """Accept a send (or only price it, with dry_run): all recipients or none are charged."""
-        if account.blocked:
-            raise SendRefused(Refusal.ACCOUNT_BLOCKED)
         ext_id = request.ext_id
         if ext_id is None and not dry_run:
             ext_id = str(account.next_id())
+        if account.blocked:
+            raise SendRefused(Refusal.ACCOUNT_BLOCKED, ext_id)
         planned, rejected = self._plan(account, request, ext_id)
         total = sum((p.cost for p in planned), ZERO)
         parts = sum(p.parts for p in planned)
@@ -205,7 +226,6 @@ class Gateway:
         rejected: list[Rejected] = []
         seen: set[str] = set()
         only_format_errors = True
-        per_number = request.per_number_rule
         for item in request.items:
             sender = self._sender(account, item.sender, ext_id)
             text = translit(item.text, request.translit) if request.translit else item.text
@@ -213,37 +233,42 @@ class Gateway:
                 text = trim_to_parts(text, request.maxsms)
             seg = segment(text)
             for raw in item.phones:
-                phone = parse(raw)
-                if phone.digits and phone.digits in seen:
-                    continue  # one message per number and request
-                seen.add(phone.digits)
-                err = self._refusal(account, phone.problem, phone.digits, per_number)
+                address, info, err = self._recipient(account, raw, request)
+                if address and address in seen:
+                    continue  # one message per recipient and request
+                seen.add(address)
                 if err:
                     if err != ERR_BAD_NUMBER:
                         only_format_errors = False
-                    rejected.append(Rejected(raw, phone.digits, phone.info, err))
+                    rejected.append(Rejected(raw, address, info, err))
                     continue
-                assert phone.info is not None
-                cost = self._cost(account.tariff.price(phone.info), seg.parts)
-                planned.append(_Planned(phone.digits, phone.info, text, sender, seg.parts,
+                cost = self._cost(account.tariff.price(info, request.channel), seg.parts)
+                planned.append(_Planned(address, info, text, sender, seg.parts,
                                         seg.encoding, cost, item.comment))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id)
         return planned, rejected
 
-    def _refusal(self, account: Account, problem: PhoneProblem | None, digits: str,
-                 per_number: Rule | None) -> int:
-        if problem is PhoneProblem.FORMAT:
-            return ERR_BAD_NUMBER
-        if problem is not None:
-            return ERR_NO_ROUTE
-        if digits in account.stop_list:
-            return ERR_NUMBER_FORBIDDEN
-        if per_number is not None and per_number.enabled and not self.streaks.check(
-                (account.key, digits), per_number):
-            return ERR_NUMBER_LIMIT
-        return 0
+    def _recipient(self, account: Account, raw: str,
+                   request: SendRequest) -> tuple[str, NumberInfo | None, int]:
+        """(address, numbering info, refusal err or 0) for one recipient of a request."""
+        kind = recipient_kind(raw, request.channel)
+        if kind is not RecipientKind.PHONE:
+            address = raw.strip()
+            return address, None, 0 if kind is not RecipientKind.INVALID else ERR_BAD_NUMBER
+        phone = parse(raw)
+        if phone.problem is PhoneProblem.FORMAT:
+            return phone.digits, None, ERR_BAD_NUMBER
+        if phone.problem is not None:
+            return phone.digits, phone.info, ERR_NO_ROUTE
+        if phone.digits in account.stop_list:
+            return phone.digits, phone.info, ERR_NUMBER_FORBIDDEN
+        rule = request.per_number_rule
+        if rule is not None and rule.enabled and not self.streaks.check(
+                (account.key, phone.digits), rule):
+            return phone.digits, phone.info, ERR_NUMBER_LIMIT
+        return phone.digits, phone.info, 0
 
     def _sender(self, account: Account, given: str | None, ext_id: str | None) -> str:
         if not given:

@@ -129,6 +129,8 @@ class ErrorBlocker:
         return offender is not None and self._clock.now() < offender.blocked_until
 
     def record(self, key: Hashable, erroneous: bool, rule: Rule) -> None:
+        if self.blocked(key):
+            return  # answers refused while blocked neither extend nor lift the block
         if not erroneous:
             self._offenders.pop(key, None)
             return

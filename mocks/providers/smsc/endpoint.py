@@ -163,6 +163,8 @@ def _admit(gateway: Gateway, params: dict[str, str],
 
 def _record_for_block(gateway: Gateway, client: str, account: Account | None, login: str,
                       error: SmscError | None) -> None:
+    if account is None:  # a wrong password still counts against that login's settings
+        account = gateway.accounts.get(PROVIDER, login)
     rule = gateway.rule("smsc.error_block", account)
     if not rule.enabled:
         return

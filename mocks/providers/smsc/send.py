@@ -47,11 +47,23 @@ def _ext_id(value: str | None) -> str | None:
     return value
 
 
-def _item(phones: str, text: str, sender: str | None) -> Item:
+_GROUP = re.compile(r"^[Gg](\d+)$")
+
+
+def _expand_groups(call: Call, phones: str) -> list[str]:
+    """`G777` or `g777` stands for every number of the account's group 777."""
+    out: list[str] = []
+    for token in split_phones(phones):
+        match = _GROUP.match(token)
+        out += call.account.groups.get(match[1], []) if match else [token]
+    return out
+
+
+def _item(phones: list[str], text: str, sender: str | None) -> Item:
     body, comment = split_comment(text)
     if len(body) > MAX_TEXT:
         raise SmscError(codes.PARAMS)
-    return Item(split_phones(phones), body, sender, comment)
+    return Item(phones, body, sender, comment)
 
 
 def _list_items(value: str, sender: str | None) -> list[Item]:
@@ -69,21 +81,62 @@ def _list_items(value: str, sender: str | None) -> list[Item]:
         phones, found, text = line.partition(sep)
         if not found:
             raise SmscError(codes.PARAMS)
-        items.append(_item(phones, text.replace("\\n", "\n"), line_sender))
+        items.append(_item(split_phones(phones), text.replace("\\n", "\n"), line_sender))
     if not items:
         raise SmscError(codes.PARAMS)
     return items
 
 
+# Flags that choose a channel other than SMS, in the order they win (002, send.php).
+_FLAGS = ("hlr", "ping", "mail", "call", "viber", "whatsapp", "soc", "mms", "push", "flash", "tg")
+_PREFIXES = {"__CALL__:": "call", "__VIBER__:": "viber", "__SOC__:": "soc",
+             "__MAIL__:": "mail", "__BOT__:": "bot"}
+_BARE_PREFIXES = {"__PING__": "ping", "__HLR__": "hlr"}
+_NO_TEXT = ("hlr", "ping")
+_TG_CODE = re.compile(r"^\d{4,8}$")
+
+
+def channel_of(params: dict[str, str], mes: str) -> tuple[str, str]:
+    """The channel a request asks for, and the text without any channel prefix."""
+    if php_int(params.get("bin")) in (1, 2):
+        return "bin", mes
+    if params.get("bot"):
+        return "bot", mes
+    for flag in _FLAGS:
+        if php_int(params.get(flag)) == 1:
+            return flag, mes
+    stripped = mes.lstrip()
+    for prefix, channel in _PREFIXES.items():
+        if stripped.startswith(prefix):
+            return channel, stripped[len(prefix):].lstrip(" ")
+    for prefix, channel in _BARE_PREFIXES.items():
+        if stripped.startswith(prefix):
+            return channel, ""
+    return "sms", mes
+
+
+def _check_channel(channel: str, params: dict[str, str], mes: str | None) -> None:
+    if mes is None and channel not in _NO_TEXT and not (channel == "call"
+                                                          and params.get("fileurl")):
+        raise SmscError(codes.PARAMS)
+    if channel == "mail" and not (params.get("subj") and params.get("sender") and mes):
+        raise SmscError(codes.PARAMS)  # 002: subject, text and sender are required for e-mail
+    if channel == "tg" and not _TG_CODE.match(mes or ""):
+        raise SmscError(codes.PARAMS)  # 002: only numeric codes of 4 to 8 digits
+
+
 def parse_request(call: Call) -> SendRequest:
     p = call.params
     sender = p.get("sender") or None
+    mes = p.get("mes")
+    channel, text = channel_of(p, mes or "")
     if p.get("list"):
         items = _list_items(p["list"], sender)
     else:
-        if not p.get("phones") or p.get("mes") is None:
+        if not p.get("phones"):
             raise SmscError(codes.PARAMS)
-        items = [_item(p["phones"], p["mes"], sender)]
+        _check_channel(channel, p, mes)
+        items = [_item(_expand_groups(call, p["phones"]), text, sender)]
     ext_id = _ext_id(p.get("id"))
     account = call.account
     gateway = call.gateway
@@ -98,7 +151,7 @@ def parse_request(call: Call) -> SendRequest:
     maxsms = php_int(p.get("maxsms"), 0)
     translit = php_int(p.get("translit"), 0)
     return SendRequest(
-        items=items, ext_id=ext_id, send_at=at, valid_seconds=valid,
+        items=items, ext_id=ext_id, send_at=at, valid_seconds=valid, channel=channel,
         maxsms=maxsms if maxsms > 0 else None,
         translit=translit if translit in (1, 2) else 0,
         per_number_rule=gateway.rule("smsc.per_number_flood", account),

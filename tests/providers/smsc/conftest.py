@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from mocks.config import load
+from mocks.server import ServerThread
+from mocks.testing import ControlClient, MockAccount, Sandbox
+from tests.providers.smsc.client import Smsc
+
+
+@pytest.fixture
+def smsc(sms_mocks: Sandbox, http: httpx.Client) -> Smsc:
+    return Smsc(http, sms_mocks.account("smsc", balance="100.00"))
+
+
+@pytest.fixture(scope="module")
+def doc_server() -> Iterator[ControlClient]:
+    """An emulator with nothing but the built-in accounts, as the documents' examples expect."""
+    with ServerThread(load(clock="virtual")) as server:
+        client = ControlClient(server.url)
+        yield client
+        client.close()
+
+
+@pytest.fixture
+def alex(doc_server: ControlClient) -> Iterator[Smsc]:
+    """SMSC's documented customer alex/123 on a freshly reset emulator."""
+    doc_server.call("POST", "/_mock/reset")
+    with httpx.Client(base_url=doc_server.url, timeout=10) as http:
+        yield Smsc(http, MockAccount("smsc", "alex", "123"))

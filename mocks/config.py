@@ -37,7 +37,7 @@ DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
         "senders": {"SMSC": "approved", "ivan": "approved", "79991234567": "approved",
                     "alex2@mysite2.com": "approved"},
         # 002 sends to "G777,g888"; these groups make that example run.
-        "groups": {"777": ["79999999999", "79999999998"], "888": ["78888888888"]},
+        "groups": {"777": ["79999999999", "79999999998"], "888": ["79161234567"]},
     },
 ]
 

@@ -35,6 +35,9 @@ from mocks.core.phones import PhoneProblem, parse
 from mocks.core.segments import segment, trim_to_parts
 from mocks.core.translit import translit
 
+# Channels billed by SMS part; the others (viber, e-mail, HLR, ...) count one unit a recipient.
+SEGMENTED_CHANNELS = frozenset({"sms", "flash"})
+
 
 class Refusal(Enum):
     ACCOUNT_BLOCKED = "account_blocked"
@@ -224,26 +227,27 @@ class Gateway:
               ext_id: str | None) -> tuple[list[_Planned], list[Rejected]]:
         planned: list[_Planned] = []
         rejected: list[Rejected] = []
-        seen: set[str] = set()
         only_format_errors = True
         for item in request.items:
+            seen: set[str] = set()  # one message per recipient and text
             sender = self._sender(account, item.sender, ext_id)
             text = translit(item.text, request.translit) if request.translit else item.text
             if request.maxsms:
                 text = trim_to_parts(text, request.maxsms)
             seg = segment(text)
+            parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
             for raw in item.phones:
                 address, info, err = self._recipient(account, raw, request)
                 if address and address in seen:
-                    continue  # one message per recipient and request
+                    continue
                 seen.add(address)
                 if err:
                     if err != ERR_BAD_NUMBER:
                         only_format_errors = False
                     rejected.append(Rejected(raw, address, info, err))
                     continue
-                cost = self._cost(account.tariff.price(info, request.channel), seg.parts)
-                planned.append(_Planned(address, info, text, sender, seg.parts,
+                cost = self._cost(account.tariff.price(info, request.channel), parts)
+                planned.append(_Planned(address, info, text, sender, parts,
                                         seg.encoding, cost, item.comment))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE

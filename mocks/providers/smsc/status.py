@@ -88,7 +88,7 @@ def _multi(call: Call, found: list[tuple[str, str, Message | None]], detail: int
             rows.append([("status", codes.NOT_FOUND), *ident])
             continue
         fields = [f for f in _fields(message, detail) if f[0] not in ("phone", "flag")]
-        if detail == 0 and message.err == 0:
+        if call.fmt == formats.JSON and detail == 0 and message.err == 0:
             fields = [f for f in fields if f[0] != "err"]  # the live answer leaves a zero err out
         head = [f for f in fields if f[0] in ("status", "last_date", "last_timestamp", "err")]
         rest = [f for f in fields if f not in head]

@@ -131,7 +131,9 @@ class Sandbox:
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """This test's messages, oldest first (filters: phone, status, text, provider)."""
         found: list[dict[str, Any]] = []
+        provider = filters.pop("provider", None)
         for account in self.accounts:
-            found += self.control.messages(provider=account.provider, account=account.login,
-                                           **filters)
+            if provider is None or account.provider == provider:
+                found += self.control.messages(provider=account.provider,
+                                               account=account.login, **filters)
         return sorted(found, key=lambda m: m["id"])

@@ -5,7 +5,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from mocks.config import load
+from mocks.server import ServerThread
+from mocks.testing import ControlClient, Sandbox
 
 pytest_plugins = ["pytester"]
 
@@ -15,3 +17,12 @@ def http(sms_mocks: Sandbox) -> Iterator[httpx.Client]:
     """A real HTTP client on the session emulator's loopback port."""
     with httpx.Client(base_url=sms_mocks.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def doc_server() -> Iterator[ControlClient]:
+    """An emulator of its own with nothing but the built-in accounts (alex/123)."""
+    with ServerThread(load(clock="virtual")) as server:
+        client = ControlClient(server.url)
+        yield client
+        client.close()

@@ -98,12 +98,12 @@ def endpoint(command: Command) -> Callable[[Request], Awaitable[Response]]:
         fmt, codec = formats.TEXT, _codec(query)
         client = request.client.host if request.client else ""
         account: Account | None = None
-        login = ""
+        login = ""  # the identity the request claims, which the IP block is kept for
         entered = None
         error: SmscError | None = None
         try:
             early = decode_pairs(query, codec)
-            fmt, login = _fmt(early), early.get("login", "")
+            fmt, login = _fmt(early), _identity(early)
             if _has_credentials(query):
                 account, entered = _admit(gateway, early, client)
             pairs = query
@@ -115,7 +115,7 @@ def endpoint(command: Command) -> Callable[[Request], Awaitable[Response]]:
                     raise SmscError(codes.PARAMS) from None
             codec = _codec(pairs)
             params = decode_pairs(pairs, codec)
-            fmt, login = _fmt(params), params.get("login", "")
+            fmt, login = _fmt(params), _identity(params)
             if account is None:
                 account, entered = _admit(gateway, params, client)
             body = command(Call(gateway, account, params, fmt))
@@ -141,6 +141,11 @@ def endpoint(command: Command) -> Callable[[Request], Awaitable[Response]]:
     return handle
 
 
+def _identity(params: dict[str, str]) -> str:
+    """Who a request claims to be: the login, else the API key (given either way)."""
+    return params.get("login") or params.get("apikey") or params.get("psw", "")
+
+
 def _fmt(params: dict[str, str]) -> int:
     fmt = php_int(params.get("fmt"), 0)
     return fmt if 0 <= fmt <= 3 else formats.TEXT
@@ -149,8 +154,7 @@ def _fmt(params: dict[str, str]) -> int:
 def _admit(gateway: Gateway, params: dict[str, str],
            client: str) -> tuple[Account, tuple[str, str] | None]:
     """Check the IP block, authenticate, and take a concurrency slot for the login."""
-    login = params.get("login", "")
-    if gateway.blocker.blocked((client, login)):
+    if gateway.blocker.blocked((client, _identity(params))):
         raise SmscError(codes.IP_BLOCKED)
     account = authenticate(gateway, params)
     rule = gateway.rule("smsc.concurrent", account)
@@ -161,13 +165,13 @@ def _admit(gateway: Gateway, params: dict[str, str],
     return account, account.key
 
 
-def _record_for_block(gateway: Gateway, client: str, account: Account | None, login: str,
+def _record_for_block(gateway: Gateway, client: str, account: Account | None, identity: str,
                       error: SmscError | None) -> None:
     if account is None:  # a wrong password still counts against that login's settings
-        account = gateway.accounts.get(PROVIDER, login)
+        account = gateway.accounts.get(PROVIDER, identity)
     rule = gateway.rule("smsc.error_block", account)
     if not rule.enabled:
         return
-    key = (client, account.login if account is not None else login)
+    key = (client, identity)
     erroneous = error is not None and error.code in codes.COUNTS_TOWARDS_BLOCK
     gateway.blocker.record(key, erroneous, rule)

@@ -5,8 +5,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
 from mocks.testing import ControlClient, MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
@@ -14,15 +12,6 @@ from tests.providers.smsc.client import Smsc
 @pytest.fixture
 def smsc(sms_mocks: Sandbox, http: httpx.Client) -> Smsc:
     return Smsc(http, sms_mocks.account("smsc", balance="100.00"))
-
-
-@pytest.fixture(scope="module")
-def doc_server() -> Iterator[ControlClient]:
-    """An emulator with nothing but the built-in accounts, as the documents' examples expect."""
-    with ServerThread(load(clock="virtual")) as server:
-        client = ControlClient(server.url)
-        yield client
-        client.close()
 
 
 @pytest.fixture

@@ -100,9 +100,22 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
         raise ConfigError(f"account {provider}/{login}: {exc}") from None
 
 
-def _limit_overrides(raw: Any) -> dict[str, Any]:
+def _flatten_limits(raw: Any) -> dict[str, Any]:
+    """Rule names contain a dot, so TOML's `smsc.duplicate_send = false` (a dotted key) and
+    `[limits.smsc]` tables arrive nested; both mean the rule "smsc.duplicate_send"."""
     if not isinstance(raw, dict):
         raise ConfigError("limits must be a table of rule names")
+    flat: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name in PROVIDERS and isinstance(value, dict):
+            flat.update({f"{name}.{rule}": setting for rule, setting in value.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
+def _limit_overrides(raw: Any) -> dict[str, Any]:
+    raw = _flatten_limits(raw)
     for name, value in raw.items():
         if name not in DEFAULT_RULES:
             raise ConfigError(f"unknown limit {name!r}; one of {', '.join(DEFAULT_RULES)}")
@@ -156,7 +169,7 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         report_seconds=float(delivery.get("report_seconds", settings.timings.report_seconds)),
         validity_seconds=float(delivery.get("validity_hours", 24)) * 3600,
     )
-    for name, raw in data.get("limits", {}).items():
+    for name, raw in _flatten_limits(data.get("limits", {})).items():
         if name not in DEFAULT_RULES:
             raise ConfigError(f"unknown limit {name!r}; one of {', '.join(DEFAULT_RULES)}")
         settings.rules[name] = _rule(name, raw)

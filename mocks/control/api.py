@@ -72,6 +72,7 @@ async def health(request: Request) -> JSONResponse:
         "now": iso(gateway.now()),
         "messages": len(gateway.store),
         "pending_transitions": len(gateway.engine),
+        "requests_in_flight": gateway.in_flight.total,
         "internal_errors": runtime.internal_errors,
     })
 

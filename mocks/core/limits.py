@@ -103,6 +103,10 @@ class InFlight:
         self._count[key] = current + 1
         return True
 
+    @property
+    def total(self) -> int:
+        return sum(self._count.values())
+
     def leave(self, key: Hashable) -> None:
         current = self._count.get(key, 0) - 1
         if current > 0:

@@ -10,6 +10,7 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_ruff_finds_nothing() -> None:
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "mocks", "tests", "bench",
-                             "scripts"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    paths = [p for p in ("mocks", "tests", "bench", "scripts") if (ROOT / p).exists()]
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

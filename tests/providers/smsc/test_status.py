@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from mocks.config import load
+from mocks.server import ServerThread
+from mocks.testing import MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"
@@ -173,3 +177,26 @@ def test_more_than_five_status_requests_a_minute_is_error_9(smsc: Smsc,
 def test_wrong_password_is_error_2(smsc: Smsc) -> None:
     assert smsc.status(psw="x", id=1, phone=PHONE, fmt=3) == \
         '{"error":"authorise error","error_code":2}'
+
+
+@pytest.fixture(scope="module")
+def half_past_ten() -> Iterator[Smsc]:
+    """An emulator whose virtual clock reads 10:30 Moscow time, for time windows."""
+    start = datetime(2030, 1, 1, 10, 30, tzinfo=MSK).timestamp()
+    with ServerThread(load(clock="virtual", clock_start=start)) as server, \
+            httpx.Client(base_url=server.url) as http:
+        yield Smsc(http, MockAccount("smsc", "alex", "123"))
+
+
+@pytest.mark.parametrize(("window", "tz", "sends_at"), [
+    ("12-18", None, "01.01.2030 12:00:00"),  # before the window: at its start
+    ("9-18", None, "01.01.2030 10:30:00"),   # inside it: now
+    ("6-9", None, "02.01.2030 06:00:00"),    # after it: tomorrow at its start
+    ("12-18", 2, "01.01.2030 10:30:00"),     # 12:30 where tz=+2 is: inside, now
+])
+def test_time_window_h1_h2(half_past_ten: Smsc, window: str, tz: int | None,
+                           sends_at: str) -> None:
+    body = half_past_ten.send(phones=PHONE, mes=f"{window} {tz}", time=window, tz=tz, fmt=1)
+    ext_id = body.split(",")[0]
+    status = json.loads(half_past_ten.status(id=ext_id, phone=PHONE, fmt=3, all=1))
+    assert status["send_date"] == sends_at

@@ -151,23 +151,48 @@ def load(path: str | Path | None = None, **overrides: Any) -> Settings:
     return settings
 
 
+def _table(data: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    unknown = set(table) - keys
+    if unknown:
+        raise ConfigError(f"unknown keys in [{name}]: {', '.join(sorted(unknown))}")
+    return table
+
+
+def _number(table: dict[str, Any], section: str, key: str, default: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"[{section}] {key} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
-    clock = data.get("clock", {})
+    clock = _table(data, "clock", {"mode", "speed", "start"})
     settings.clock = str(clock.get("mode", settings.clock))
-    settings.clock_speed = float(clock.get("speed", settings.clock_speed))
+    settings.clock_speed = _number(clock, "clock", "speed", settings.clock_speed)
     if "start" in clock:
         start = clock["start"]
-        settings.clock_start = (start.timestamp() if isinstance(start, datetime)
-                                else datetime.fromisoformat(str(start)).timestamp())
-    settings.seed = int(data.get("seed", settings.seed))
-    delivery = data.get("delivery", {})
+        try:
+            settings.clock_start = (start.timestamp() if isinstance(start, datetime)
+                                    else datetime.fromisoformat(str(start)).timestamp())
+        except ValueError:
+            raise ConfigError(f"[clock] start is not a date and time: {start!r}") from None
+    seed = data.get("seed", settings.seed)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ConfigError(f"seed must be an integer, not {seed!r}")
+    settings.seed = seed
+    delivery = _table(data, "delivery", {"queue_seconds", "report_seconds", "validity_hours"})
     settings.timings = Timings(
-        queue_seconds=float(delivery.get("queue_seconds", settings.timings.queue_seconds)),
-        report_seconds=float(delivery.get("report_seconds", settings.timings.report_seconds)),
-        validity_seconds=float(delivery.get("validity_hours", 24)) * 3600,
+        queue_seconds=_number(delivery, "delivery", "queue_seconds",
+                              settings.timings.queue_seconds),
+        report_seconds=_number(delivery, "delivery", "report_seconds",
+                               settings.timings.report_seconds),
+        validity_seconds=_number(delivery, "delivery", "validity_hours", 24) * 3600,
     )
     for name, raw in _flatten_limits(data.get("limits", {})).items():
         if name not in DEFAULT_RULES:

@@ -58,8 +58,8 @@ class DeliveryEngine:
         message.state_at = message.created_at
         if self.events.active:
             self.events.publish(StatusEvent(message, State.QUEUED, message.created_at, ERR_NONE))
-        self._schedule(message, max(message.send_at, message.created_at)
-                       + self.timings.queue_seconds)
+        leaves_at = max(message.send_at, message.created_at) + self.timings.queue_seconds
+        self._schedule(message, min(leaves_at, message.valid_until))
 
     def next_due(self) -> float | None:
         while self._heap:

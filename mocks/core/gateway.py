@@ -209,7 +209,7 @@ class Gateway:
         per_number = request.per_number_rule
         for p in planned:
             if per_number is not None and per_number.enabled:
-                self.streaks.record((account.key, p.phone))
+                self.streaks.record((account.key, p.phone), per_number)
             message = Message(
                 id=self.store.new_id(), account=account, ext_id=ext_id, phone=p.phone,
                 text=p.text, sender=p.sender, parts=p.parts, cost=p.cost, created_at=now,

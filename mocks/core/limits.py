@@ -68,11 +68,10 @@ class SlidingWindow:
 
 
 class Streaks:
-    """Consecutive events per key with gaps under `gap` seconds; refuse past `rule.max`."""
+    """Consecutive events per key with gaps under `rule.window`; refuse past `rule.max`."""
 
-    def __init__(self, clock: Clock, gap: float = 60.0) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self.gap = gap
         self._streaks: dict[Hashable, tuple[float, int]] = {}
 
     def check(self, key: Hashable, rule: Rule) -> bool:
@@ -80,11 +79,10 @@ class Streaks:
         last, count = self._streaks.get(key, (float("-inf"), 0))
         return not (self._clock.now() - last < rule.window and count + 1 > rule.max)
 
-    def record(self, key: Hashable) -> None:
+    def record(self, key: Hashable, rule: Rule) -> None:
         now = self._clock.now()
         last, count = self._streaks.get(key, (float("-inf"), 0))
-        # The gap that continues a streak is the rule's window; 60 s is SMSC's.
-        self._streaks[key] = (now, count + 1 if now - last < self.gap else 1)
+        self._streaks[key] = (now, count + 1 if now - last < rule.window else 1)
 
     def clear(self) -> None:
         self._streaks.clear()

@@ -55,31 +55,33 @@ def _split(costs: list[int], per_part: int) -> list[int]:
     return starts
 
 
-@lru_cache(maxsize=4096)
-def segment(text: str) -> Segmentation:
+def _segment(text: str) -> Segmentation:
     encoding = encoding_of(text)
     costs = _unit_costs(text, encoding)
     units = sum(costs)
     single, multi = _LIMITS[encoding]
-    if units == 0:
-        return Segmentation(encoding, 0, 1)
     if units <= single:
         return Segmentation(encoding, units, 1)
     return Segmentation(encoding, units, len(_split(costs, multi)) + 1)
 
 
+segment = lru_cache(maxsize=4096)(_segment)
+
+
 def trim_to_parts(text: str, max_parts: int) -> str:
-    """The longest prefix of `text` that fits in `max_parts` SMS (SMSC's `maxsms`)."""
+    """The longest prefix of `text` that fits in `max_parts` SMS (SMSC's `maxsms`).
+
+    Parts never decrease as a text grows, so a binary search over the prefix length finds it,
+    also when a GSM-7 prefix of a UCS-2 text fits more characters."""
     if max_parts < 1 or segment(text).parts <= max_parts:
         return text
-    encoding = encoding_of(text)
-    costs = _unit_costs(text, encoding)
-    single, multi = _LIMITS[encoding]
-    if max_parts == 1:
-        used = 0
-        for i, cost in enumerate(costs):
-            if used + cost > single:
-                return text[:i]
-            used += cost
-        return text
-    return text[: _split(costs, multi)[max_parts - 1]]
+    low, high = 0, len(text)  # text[:low] fits, text[:high] does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _segment(text[:middle]).parts <= max_parts:
+            low = middle
+        else:
+            high = middle
+    if 0 < low < len(text) and "\ud800" <= text[low - 1] <= "\udbff":
+        low -= 1  # never end on half a surrogate pair
+    return text[:low]

@@ -130,8 +130,7 @@ class DeliveryEngine:
         message.state = state
         message.state_at = at
         message.err = err
-        if message.history is None:
-            message.history = []
-        message.history.append((int(state), at, err))
+        if state is State.SENT:
+            message.sent_at = at
         if self.events.active:
             self.events.publish(StatusEvent(message, state, at, err))

@@ -142,6 +142,7 @@ class Gateway:
     in_flight: InFlight = field(default_factory=InFlight)
     blocker: ErrorBlocker = field(init=False)
     _cost_cache: dict[tuple[Decimal, int], Decimal] = field(default_factory=dict)
+    _strings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.engine = DeliveryEngine(self.events, self.timings)
@@ -230,8 +231,10 @@ class Gateway:
         only_format_errors = True
         for item in request.items:
             seen: set[str] = set()  # one message per recipient and text
-            sender = self._sender(account, item.sender, ext_id)
-            text = translit(item.text, request.translit) if request.translit else item.text
+            sender = self._share(self._sender(account, item.sender, ext_id))
+            text = self._share(translit(item.text, request.translit) if request.translit
+                               else item.text)
+            comment = self._share(item.comment)
             if request.maxsms:
                 text = trim_to_parts(text, request.maxsms)
             seg = segment(text)
@@ -248,7 +251,7 @@ class Gateway:
                     continue
                 cost = self._cost(account.tariff.price(info, request.channel), parts)
                 planned.append(_Planned(address, info, text, sender, parts,
-                                        seg.encoding, cost, item.comment))
+                                        seg.encoding, cost, comment))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id)
@@ -283,6 +286,15 @@ class Gateway:
         if state is not SenderState.APPROVED:
             raise SendRefused(Refusal.SENDER_NOT_MODERATED, ext_id)
         return given
+
+    def _share(self, text: str) -> str:
+        """One object for equal texts: templated sends repeat a few texts a million times."""
+        found = self._strings.get(text)
+        if found is None:
+            if len(self._strings) >= 4096:
+                self._strings.clear()
+            found = self._strings[text] = text
+        return found
 
     def _cost(self, price: Decimal, parts: int) -> Decimal:
         # Shared Decimal objects: a million messages need not carry a million equal costs.

@@ -7,7 +7,7 @@ not the history of the server.
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -30,13 +30,24 @@ class Rule:
         return replace(self, **overrides)
 
 
+def _compact(table: OrderedDict[Hashable, Any], peak: int) -> tuple[OrderedDict[Hashable, Any],
+                                                                       int]:
+    """A dict keeps its largest size after deletions; copy it once most keys are gone, so a
+    burst of traffic does not hold its memory forever."""
+    if peak > 1024 and len(table) * 4 < peak:
+        return OrderedDict(table), len(table)
+    return table, max(peak, len(table))
+
+
 class SlidingWindow:
     """At most `rule.max` hits per key inside any `rule.window` seconds."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._hits: OrderedDict[Hashable, deque[float]] = OrderedDict()
+        # Lists, not deques: a deque costs 600 bytes even when it holds one stamp.
+        self._hits: OrderedDict[Hashable, list[float]] = OrderedDict()
         self._horizon = 0.0
+        self._peak = 0
 
     def hit(self, key: Hashable, rule: Rule) -> bool:
         """Count one hit; False when it is over the limit (an over-limit hit is not counted)."""
@@ -44,10 +55,10 @@ class SlidingWindow:
         self._prune(now, rule.window)
         stamps = self._hits.get(key)
         if stamps is None:
-            self._hits[key] = deque((now,))
+            self._hits[key] = [now]
             return True
         while stamps and stamps[0] <= now - rule.window:
-            stamps.popleft()
+            del stamps[0]
         if len(stamps) >= rule.max:
             return False
         stamps.append(now)
@@ -62,17 +73,23 @@ class SlidingWindow:
             if stamps and stamps[-1] > now - self._horizon:
                 break
             hits.popitem(last=False)
+        self._hits, self._peak = _compact(hits, self._peak)
 
     def clear(self) -> None:
         self._hits.clear()
 
 
 class Streaks:
-    """Consecutive events per key with gaps under `rule.window`; refuse past `rule.max`."""
+    """Consecutive events per key with gaps under `rule.window`; refuse past `rule.max`.
+
+    A streak whose last event is older than the window is over, so it is dropped: memory
+    follows the keys of the last window, not every key ever seen."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._streaks: dict[Hashable, tuple[float, int]] = {}
+        self._streaks: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._horizon = 0.0
+        self._peak = 0
 
     def check(self, key: Hashable, rule: Rule) -> bool:
         """Would one more event be allowed? Counts nothing."""
@@ -81,8 +98,16 @@ class Streaks:
 
     def record(self, key: Hashable, rule: Rule) -> None:
         now = self._clock.now()
-        last, count = self._streaks.get(key, (float("-inf"), 0))
-        self._streaks[key] = (now, count + 1 if now - last < rule.window else 1)
+        streaks = self._streaks
+        last, count = streaks.pop(key, (float("-inf"), 0))
+        streaks[key] = (now, count + 1 if now - last < rule.window else 1)
+        self._horizon = max(self._horizon, rule.window)
+        while streaks:
+            oldest = next(iter(streaks.values()))[0]
+            if oldest > now - self._horizon:
+                break
+            streaks.popitem(last=False)
+        self._streaks, self._peak = _compact(streaks, self._peak)
 
     def clear(self) -> None:
         self._streaks.clear()

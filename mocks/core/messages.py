@@ -63,66 +63,110 @@ class Message:
     encoding: str = "GSM-7"
     channel: str = "sms"
     comment: str = ""
-    history: list[tuple[int, float, int]] | None = None  # (state, at, err) after QUEUED
+    sent_at: float | None = None  # when it reached the operator, if it did
 
     @property
     def provider(self) -> str:
         return self.account.provider
 
     def timeline(self) -> list[tuple[State, float, int]]:
-        first = [(State.QUEUED, self.created_at, ERR_NONE)]
-        return first + [(State(s), at, err) for s, at, err in self.history or ()]
+        """(state, at, err) from acceptance on. A message only ever moves queued → sent →
+        final, so three fields tell the whole story and no per-message list is kept."""
+        steps = [(State.QUEUED, self.created_at, ERR_NONE)]
+        if self.sent_at is not None:
+            steps.append((State.SENT, self.sent_at, ERR_NONE))
+        if self.state is not State.QUEUED and self.state is not State.SENT:
+            steps.append((self.state, self.state_at, self.err))
+        return steps
 
 
 class MessageStore:
+    """Messages by their server-wide id, and per account by (ext_id, phone).
+
+    Ids are handed out in order, so the id index is a list; the per-account index maps an
+    ext_id to its message, or to a list when one id went to several numbers. Both keep memory
+    per message to a pointer or two."""
+
     def __init__(self) -> None:
-        self._by_id: dict[int, Message] = {}
-        self._by_account: dict[tuple[str, str], dict[tuple[str, str], Message]] = {}
-        self._next_id = 1
+        self._items: list[Message | None] = []
+        self._first_id = 1  # the id of _items[0]
+        self._count = 0
+        self._by_account: dict[tuple[str, str], dict[str, Message | list[Message]]] = {}
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return self._count
 
     def __iter__(self) -> Iterator[Message]:
-        return iter(list(self._by_id.values()))
+        return (m for m in list(self._items) if m is not None)
 
     def new_id(self) -> int:
-        value = self._next_id
-        self._next_id += 1
-        return value
+        self._items.append(None)
+        return self._first_id + len(self._items) - 1
 
     def add(self, message: Message) -> None:
-        self._by_id[message.id] = message
-        index = self._by_account.get(message.account.key)
-        if index is None:
-            index = self._by_account[message.account.key] = {}
-        # SMSC ids need not be unique: the newest message with an (id, phone) pair wins.
-        index[(message.ext_id, message.phone)] = message
+        index = message.id - self._first_id
+        if index < 0 or (index < len(self._items) and self._items[index] is not None):
+            raise ValueError(f"message id {message.id} is taken or retired")
+        if index >= len(self._items):  # an id this store did not hand out: make room for it
+            self._items.extend([None] * (index + 1 - len(self._items)))
+        self._items[index] = message
+        self._count += 1
+        by_ext = self._by_account.setdefault(message.account.key, {})
+        found = by_ext.get(message.ext_id)
+        if found is None:
+            by_ext[message.ext_id] = message
+        elif isinstance(found, list):
+            found.append(message)
+        else:
+            by_ext[message.ext_id] = [found, message]
 
     def get(self, message_id: int) -> Message | None:
-        return self._by_id.get(message_id)
+        index = message_id - self._first_id
+        return self._items[index] if 0 <= index < len(self._items) else None
 
     def find(self, account: Account, ext_id: str, phone: str) -> Message | None:
-        index = self._by_account.get(account.key)
-        return None if index is None else index.get((ext_id, phone))
+        """The newest message with this id to this number (SMSC ids need not be unique)."""
+        found = self._by_account.get(account.key, {}).get(ext_id)
+        if isinstance(found, list):
+            for message in reversed(found):
+                if message.phone == phone:
+                    return message
+            return None
+        return found if found is not None and found.phone == phone else None
 
     def find_by_ext_id(self, account: Account, ext_id: str) -> list[Message]:
-        index = self._by_account.get(account.key, {})
-        return [m for (eid, _), m in index.items() if eid == ext_id]
+        found = self._by_account.get(account.key, {}).get(ext_id)
+        if found is None:
+            return []
+        return list(found) if isinstance(found, list) else [found]
 
     def of_account(self, account: Account) -> list[Message]:
-        return list(self._by_account.get(account.key, {}).values())
+        out: list[Message] = []
+        for found in self._by_account.get(account.key, {}).values():
+            out += found if isinstance(found, list) else [found]
+        return sorted(out, key=lambda m: m.id)
 
     def remove(self, message: Message) -> None:
-        self._by_id.pop(message.id, None)
-        index = self._by_account.get(message.account.key)
-        if index is not None and index.get((message.ext_id, message.phone)) is message:
-            del index[(message.ext_id, message.phone)]
+        index = message.id - self._first_id
+        if not (0 <= index < len(self._items) and self._items[index] is message):
+            return
+        self._items[index] = None
+        self._count -= 1
+        by_ext = self._by_account.get(message.account.key, {})
+        found = by_ext.get(message.ext_id)
+        if isinstance(found, list):
+            found.remove(message)
+            if len(found) == 1:
+                by_ext[message.ext_id] = found[0]
+        elif found is message:
+            del by_ext[message.ext_id]
 
     def forget_account(self, account: Account) -> None:
-        for message in self._by_account.pop(account.key, {}).values():
-            self._by_id.pop(message.id, None)
+        for message in self.of_account(account):
+            self.remove(message)
 
     def clear(self) -> None:
-        self._by_id.clear()
+        self._first_id += len(self._items)  # ids are never reused
+        self._items = []
+        self._count = 0
         self._by_account.clear()

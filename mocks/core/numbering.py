@@ -110,7 +110,7 @@ def _fallback(digits: str) -> NumberInfo | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def lookup(digits: str) -> NumberInfo | None:
     """Return what the plan knows of an international number (digits only), or None."""
     for n in _PREFIX_LENGTHS:

@@ -46,7 +46,7 @@ def _autocorrect(digits: str) -> str:
     return digits
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def parse(raw: str) -> Phone:
     text = raw.strip()
     explicit = text.startswith("+")

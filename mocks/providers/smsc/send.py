@@ -96,16 +96,22 @@ _NO_TEXT = ("hlr", "ping")
 _TG_CODE = re.compile(r"^\d{4,8}$")
 
 
+_CHANNEL_PARAMS = frozenset(("bin", "bot", *_FLAGS))
+
+
 def channel_of(params: dict[str, str], mes: str) -> tuple[str, str]:
     """The channel a request asks for, and the text without any channel prefix."""
-    if php_int(params.get("bin")) in (1, 2):
-        return "bin", mes
-    if params.get("bot"):
-        return "bot", mes
-    for flag in _FLAGS:
-        if php_int(params.get(flag)) == 1:
-            return flag, mes
+    if not _CHANNEL_PARAMS.isdisjoint(params):
+        if php_int(params.get("bin")) in (1, 2):
+            return "bin", mes
+        if params.get("bot"):
+            return "bot", mes
+        for flag in _FLAGS:
+            if php_int(params.get(flag)) == 1:
+                return flag, mes
     stripped = mes.lstrip()
+    if not stripped.startswith("__"):
+        return "sms", mes
     for prefix, channel in _PREFIXES.items():
         if stripped.startswith(prefix):
             return channel, stripped[len(prefix):].lstrip(" ")
@@ -206,6 +212,17 @@ def render(call: Call, result: SendResult, cost_mode: int) -> str:
     cost = formats.money(result.cost)
     balance = formats.money(result.balance)
     rows = _phone_rows(call, result)
+    if fmt == formats.JSON and not rows and cost_mode != 1:
+        # The answer of nearly every send, written out directly: ids are digits or
+        # [A-Za-z0-9._-], and amounts are digits, so nothing here needs escaping.
+        ext_id = result.ext_id
+        quoted = ext_id if ext_id.isdigit() and len(ext_id) < 16 else f'"{ext_id}"'
+        head = f'{{"id":{quoted},"cnt":{n}'
+        if cost_mode == 0:
+            return head + "}"
+        if cost_mode == 2:
+            return f'{head},"cost":"{cost}"}}'
+        return f'{head},"cost":"{cost}","balance":"{balance}"}}'
     if fmt == formats.JSON:
         body: dict[str, object] = {}
         if cost_mode == 1:

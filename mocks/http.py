@@ -60,11 +60,12 @@ def _unquote(raw: bytes) -> bytes:
 def form_pairs(raw: bytes) -> list[tuple[bytes, bytes]]:
     """Split an application/x-www-form-urlencoded string into undecoded byte pairs."""
     pairs = []
-    escaped = b"%" in raw or b"+" in raw
     for part in raw.split(b"&", MAX_FIELDS)[:MAX_FIELDS]:
         if part:
             name, _, value = part.partition(b"=")
-            pairs.append((_unquote(name), _unquote(value)) if escaped else (name, value))
+            if b"%" in part or b"+" in part:
+                name, value = _unquote(name), _unquote(value)
+            pairs.append((name, value))
     return pairs
 
 

@@ -39,6 +39,9 @@ def _compact(table: OrderedDict[Hashable, Any], peak: int) -> tuple[OrderedDict[
     return table, max(peak, len(table))
 
 
+DISABLED = Rule(enabled=False)
+
+
 class SlidingWindow:
     """At most `rule.max` hits per key inside any `rule.window` seconds."""
 
@@ -178,7 +181,7 @@ class Limits:
     rules: dict[str, Rule] = field(default_factory=dict)
 
     def rule(self, name: str, account_overrides: dict[str, Any] | None = None) -> Rule:
-        base = self.rules.get(name, Rule(enabled=False))
+        base = self.rules.get(name, DISABLED)
         if account_overrides and name in account_overrides:
             return base.with_overrides(account_overrides[name])  # type: ignore[arg-type]
         return base

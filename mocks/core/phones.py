@@ -50,7 +50,9 @@ def _autocorrect(digits: str) -> str:
 def parse(raw: str) -> Phone:
     text = raw.strip()
     explicit = text.startswith("+")
-    digits = text[1:].translate(_SEPARATORS) if explicit else text.translate(_SEPARATORS)
+    digits = text[1:] if explicit else text
+    if not digits.isdigit():
+        digits = digits.translate(_SEPARATORS)
     if not digits.isascii() or not digits.isdigit() or not 7 <= len(digits) <= 15:
         return Phone(raw, "", None, PhoneProblem.FORMAT)
     if not explicit:

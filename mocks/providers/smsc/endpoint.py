@@ -61,6 +61,8 @@ def php_int(value: str | None, default: int = 0) -> int:
     """PHP's intval on a request value: leading digits, else the default."""
     if not value:
         return default
+    if value.isdigit():
+        return int(value)
     text = value.strip()
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")

@@ -26,6 +26,9 @@ _REFUSALS = {
 
 
 def split_phones(value: str) -> list[str]:
+    if "," not in value and ";" not in value:
+        value = value.strip()
+        return [value] if value else []
     return [p for p in (x.strip() for x in _PHONE_SEPARATORS.split(value)) if p]
 
 
@@ -52,8 +55,11 @@ _GROUP = re.compile(r"^[Gg](\d+)$")
 
 def _expand_groups(call: Call, phones: str) -> list[str]:
     """`G777` or `g777` stands for every number of the account's group 777."""
+    tokens = split_phones(phones)
+    if not any(token[0] in "Gg" for token in tokens):
+        return tokens
     out: list[str] = []
-    for token in split_phones(phones):
+    for token in tokens:
         match = _GROUP.match(token)
         out += call.account.groups.get(match[1], []) if match else [token]
     return out
@@ -165,9 +171,11 @@ def parse_request(call: Call) -> SendRequest:
 
 
 def _request_key(call: Call) -> tuple[object, ...]:
-    ignored = ("fmt", "charset")
-    return (call.account.key, hash(tuple(sorted(
-        (k, v) for k, v in call.params.items() if k not in ignored))))
+    """Identical requests: the same parameters, in any order, whatever fmt and charset."""
+    params = call.params
+    if "fmt" in params or "charset" in params:
+        params = {k: v for k, v in params.items() if k != "fmt" and k != "charset"}
+    return (call.account.key, hash(frozenset(params.items())))
 
 
 def send(call: Call) -> str:

@@ -1,0 +1,35 @@
+"""What the benchmark's pieces share: the bench account and the one request they all send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mocks.config import Settings
+
+PATH = "/sys/send.php"
+LOGIN = "bench"
+PASSWORD = "bench"
+TEXT = "Test+message"  # already URL-encoded
+PHONE_PREFIX = "7999"  # + 7 digits: ten million distinct mobile numbers
+PHONES = 10_000_000
+
+# A realistic client account: the default limits stay ON, it only has the money for a long run.
+BENCH_ACCOUNT: dict[str, Any] = {
+    "provider": "smsc",
+    "login": LOGIN,
+    "password": PASSWORD,
+    "balance": "100000000",
+}
+
+
+def settings() -> Settings:
+    """The emulator's default settings (real clock, speed 1, default limits) plus the account."""
+    base = Settings()
+    base.accounts.append(dict(BENCH_ACCOUNT))
+    return base
+
+
+def query(n: int) -> str:
+    """The query of request number n: a new message, a unique id and a unique phone number."""
+    return (f"login={LOGIN}&psw={PASSWORD}&phones={PHONE_PREFIX}{n % PHONES:07d}"
+            f"&mes={TEXT}&fmt=3&cost=3&id={n + 1}")

@@ -1,0 +1,131 @@
+"""The fallback load generator, when wrk is not installed: plain asyncio on raw sockets.
+
+Several HTTP/1.1 keep-alive connections, each with one request in flight at a time (no
+pipelining); every request is a new message, built by common.query(). Only the standard
+library, so it runs wherever the emulator does. It costs more CPU per request than wrk, so on a
+small machine it may be the bottleneck for the fast baseline: the ratio it reports then errs
+on the optimistic side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from common import PATH, query
+
+
+@dataclass
+class Result:
+    requests: int = 0  # completed inside the measured interval
+    duration: float = 0.0
+    bad_status: int = 0
+    error_bodies: int = 0  # a 200 whose body is an SMSC error answer
+    socket_errors: int = 0
+    samples: list[bytes] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.duration if self.duration else 0.0
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self._next()
+
+    def _next(self) -> None:
+        assert self.transport is not None
+        if self.run.stopping:
+            self.transport.close()
+            return
+        self.transport.write(self.run.request())
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].lower()
+            at = head.find(b"content-length:")
+            if at < 0:
+                self.run.result.socket_errors += 1
+                assert self.transport is not None
+                self.transport.close()
+                return
+            line_end = head.find(b"\r\n", at)
+            length = int(head[at + 15:line_end if line_end >= 0 else len(head)])
+            total = end + 4 + length
+            if len(self.buffer) < total:
+                return
+            status = self.buffer[9:12]
+            body = self.buffer[end + 4:total]
+            self.buffer = self.buffer[total:]
+            self.run.completed(status, body)
+            self._next()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None or not self.run.stopping:
+            self.run.result.socket_errors += 1
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+class _Run:
+    def __init__(self, host: str, port: int, path: str, numbers: Iterator[int]) -> None:
+        self.prefix = f"GET {path}?".encode()
+        self.suffix = f" HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+        self.numbers = numbers
+        self.stopping = False
+        self.measuring = True
+        self.result = Result()
+
+    def request(self) -> bytes:
+        return self.prefix + query(next(self.numbers)).encode() + self.suffix
+
+    def completed(self, status: bytes, body: bytes) -> None:
+        if not self.measuring:
+            return
+        result = self.result
+        result.requests += 1
+        if status != b"200":
+            result.bad_status += 1
+        if b'"error"' in body:
+            result.error_bodies += 1
+        if len(result.samples) < 3:
+            result.samples.append(body)
+
+
+async def _load(url: str, connections: int, duration: float, offset: int) -> Result:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    run = _Run(host, port, parts.path or PATH, itertools.count(offset))
+    loop = asyncio.get_running_loop()
+    conns = []
+    start = time.perf_counter()  # connecting is part of the run, as in wrk
+    for _ in range(connections):
+        _, conn = await loop.create_connection(lambda: _Connection(run), host, port)
+        conns.append(conn)
+    await asyncio.sleep(duration)
+    run.measuring = False
+    run.result.duration = time.perf_counter() - start
+    run.stopping = True
+    await asyncio.wait_for(asyncio.gather(*(c.closed for c in conns)), timeout=10)
+    return run.result
+
+
+def load(url: str, *, connections: int, duration: float, offset: int) -> Result:
+    """Hammer `url` (its path; the query comes from common.query) for `duration` seconds."""
+    return asyncio.run(_load(url, connections, duration, offset))

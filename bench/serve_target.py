@@ -1,0 +1,91 @@
+"""One server under test, in its own process (so it has a core and a GIL to itself).
+
+    python bench/serve_target.py --target baseline|emulator [--host 127.0.0.1] [--port 0]
+
+Prints `READY <url>` once it listens; on SIGTERM or SIGINT it stops and prints `STATS <json>`.
+
+Both targets run on the uvicorn server that mocks.server.make_server builds, the very same
+uvicorn.Config (options, loop and http implementation auto-selection) and Server class: the
+baseline only swaps the ASGI app before the server loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import PATH, settings
+from uvicorn._compat import asyncio_run
+
+from mocks.server import bind, make_server, url_of
+
+BASELINE_BODY = "OK"
+
+
+def baseline_app() -> Starlette:
+    """The floor: a bare Starlette app, one route, a constant plain-text answer."""
+
+    async def constant(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(BASELINE_BODY)
+
+    return Starlette(routes=[Route(PATH, constant)])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--target", choices=("baseline", "emulator"), required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--uvicorn-loop", action="store_true",
+                        help="run on the loop uvicorn's Config picks (uvloop when installed), "
+                             "as uvicorn.Server.run does, instead of asyncio.run as "
+                             "mocks.server.serve_forever does")
+    args = parser.parse_args()
+
+    server = make_server(settings())
+    emulator = server.config.app
+    if args.target == "baseline":
+        assert not server.config.loaded
+        server.config.app = baseline_app()
+    sock = bind(args.host, args.port)
+
+    loop_name = ""
+
+    async def run() -> None:
+        nonlocal loop_name
+        loop_name = type(asyncio.get_running_loop()).__module__.split(".")[0]
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.01)
+        if server.started:
+            print("READY", url_of(sock), flush=True)
+        await task
+
+    if args.uvicorn_loop:
+        asyncio_run(run(), loop_factory=server.config.get_loop_factory())
+    else:
+        asyncio.run(run())  # what mocks.server.serve_forever (the CLI) and ServerThread do
+    sock.close()
+    stats: dict[str, object] = {"target": args.target, "loop": loop_name,
+                                "http": server.config.http_protocol_class.__name__}
+    if args.target == "emulator":
+        store = emulator.state.gateway.store
+        stats["stored"] = len(store)
+        stats["rejected"] = sum(1 for m in store if m.state.name == "REJECTED")
+        stats["internal_errors"] = emulator.state.runtime.internal_errors
+    print("STATS", json.dumps(stats), flush=True)
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

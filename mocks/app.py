@@ -14,6 +14,7 @@ from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.runtime import Runtime
 
 TICK_SECONDS = 0.05
+SERVED = ("SMSC HTTP",)  # the dialects mounted below, for the ready line
 
 
 def build_app(settings: Settings | None = None) -> Starlette:

@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from mocks.app import SERVED
     from mocks.server import bind, serve_forever
 
     try:
@@ -55,7 +56,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
 
     def ready(url: str) -> None:
-        print(f"sms-mocks {__version__} serving SMSC, SMS-Pager and TargetSMS at {url} "
+        print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {url} "
               f"(control API: {url}/_mock/, clock: {settings.clock})", flush=True)
 
     serve_forever(settings, sock, ready)

@@ -11,10 +11,11 @@ from starlette.applications import Starlette
 from mocks.config import Settings
 from mocks.control.api import routes as control_routes
 from mocks.providers.smsc.routes import routes as smsc_routes
+from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.runtime import Runtime
 
 TICK_SECONDS = 0.05
-SERVED = ("SMSC HTTP",)  # the dialects mounted below, for the ready line
+SERVED = ("SMSC HTTP", "SMS-Pager XML")  # the dialects mounted below, for the ready line
 
 
 def build_app(settings: Settings | None = None) -> Starlette:
@@ -30,7 +31,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
 
-    app = Starlette(routes=[*smsc_routes, *control_routes], lifespan=lifespan)
+    app = Starlette(routes=[*smsc_routes, *smspager_routes, *control_routes],
+                    lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
     return app

@@ -39,6 +39,14 @@ DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
         # 002 sends to "G777,g888"; these groups make that example run.
         "groups": {"777": ["79999999999", "79999999998"], "888": ["79161234567"]},
     },
+    {
+        # 000's examples log in as test/123456 and sign as "Magazin".
+        "provider": "smspager",
+        "login": "test",
+        "password": "123456",
+        "balance": "1000.00",
+        "senders": {"Magazin": "approved", "SMS-Pager": "approved"},
+    },
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mocks.core.events import EventBus, StatusEvent
@@ -44,9 +45,11 @@ DELIVER = Outcome()
 
 
 class DeliveryEngine:
-    def __init__(self, events: EventBus, timings: Timings | None = None) -> None:
+    def __init__(self, events: EventBus, timings: Timings | None = None,
+                 on_final: Callable[[Message], None] | None = None) -> None:
         self.events = events
         self.timings = timings or Timings()
+        self.on_final = on_final  # the gateway settles money when a message ends
         self._heap: list[tuple[float, int, Message]] = []
         self._seq = itertools.count()
 
@@ -132,5 +135,7 @@ class DeliveryEngine:
         message.err = err
         if state is State.SENT:
             message.sent_at = at
+        elif state.final and self.on_final is not None:
+            self.on_final(message)
         if self.events.active:
             self.events.publish(StatusEvent(message, state, at, err))

@@ -49,10 +49,13 @@ class Refusal(Enum):
 
 
 class SendRefused(Exception):
-    def __init__(self, reason: Refusal, ext_id: str | None = None) -> None:
+    def __init__(self, reason: Refusal, ext_id: str | None = None, *,
+                 rejected: list[Rejected] | None = None, accepted: int = 0) -> None:
         super().__init__(reason.value)
         self.reason = reason
         self.ext_id = ext_id
+        self.rejected = rejected or []  # why each recipient was refused, when known
+        self.accepted = accepted  # recipients that would have been sent (refused for money)
 
 
 @dataclass(slots=True)
@@ -75,6 +78,8 @@ class SendRequest:
     translit: int = 0
     channel: str = "sms"
     per_number_rule: Rule | None = None  # SMSC's flood rule; None: not applied
+    pay_on_delivery: bool = False  # refund each message that ends undelivered
+    id_from_batch: bool = False  # without ext_id, name the send after its mailing id
 
 
 @dataclass(slots=True)
@@ -93,6 +98,9 @@ class SendResult:
     parts: int  # SMS parts over all accepted recipients
     cost: Decimal
     balance: Decimal
+    batch: int = 0  # the mailing's server-wide id; 0 for a dry run
+    send_at: float = 0.0
+    accepted: int = 0  # recipients sent (or, for a dry run, that would be)
 
 
 class RecipientKind(Enum):
@@ -145,7 +153,7 @@ class Gateway:
     _strings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.engine = DeliveryEngine(self.events, self.timings)
+        self.engine = DeliveryEngine(self.events, self.timings, on_final=self._settle)
         self.streaks = Streaks(self.clock)
         self.blocker = ErrorBlocker(self.clock)
 
@@ -190,22 +198,30 @@ class Gateway:
     def send(self, account: Account, request: SendRequest, *, dry_run: bool = False) -> SendResult:
         """Accept a send (or only price it, with dry_run): all recipients or none are charged."""
         ext_id = request.ext_id
+        batch = 0
         if ext_id is None and not dry_run:
-            ext_id = str(account.next_id())
+            if request.id_from_batch:
+                batch = self.store.new_batch()
+                ext_id = str(batch)
+            else:
+                ext_id = str(account.next_id())
         if account.blocked:
             raise SendRefused(Refusal.ACCOUNT_BLOCKED, ext_id)
         planned, rejected = self._plan(account, request, ext_id)
         total = sum((p.cost for p in planned), ZERO)
         parts = sum(p.parts for p in planned)
         if dry_run:
-            return SendResult(ext_id or "", [], rejected, parts, total, account.balance)
+            return SendResult(ext_id or "", [], rejected, parts, total, account.balance,
+                              accepted=len(planned))
         assert ext_id is not None
         if not self.ledger.can_pay(account, total):
-            raise SendRefused(Refusal.NO_FUNDS, ext_id)
+            raise SendRefused(Refusal.NO_FUNDS, ext_id, rejected=rejected,
+                              accepted=len(planned))
         self.ledger.charge(account, total)
         now = self.clock.now()
         send_at = now if request.send_at is None else max(now, request.send_at)
         valid_until = send_at + (request.valid_seconds or self.timings.validity_seconds)
+        batch = batch or self.store.new_batch()
         messages = []
         per_number = request.per_number_rule
         for p in planned:
@@ -216,13 +232,15 @@ class Gateway:
                 text=p.text, sender=p.sender, parts=p.parts, cost=p.cost, created_at=now,
                 send_at=send_at, valid_until=valid_until, outcome=outcomes.for_phone(p.phone),
                 encoding=p.encoding, channel=request.channel, comment=p.comment,
+                batch=batch, pay_on_delivery=request.pay_on_delivery,
             )
             self.store.add(message)
             self.engine.submit(message)
             messages.append(message)
         for r in rejected:
-            self._store_rejected(account, ext_id, request, r, now)
-        return SendResult(ext_id, messages, rejected, parts, total, account.balance)
+            self._store_rejected(account, ext_id, request, r, now, batch)
+        return SendResult(ext_id, messages, rejected, parts, total, account.balance, batch,
+                          send_at, len(messages))
 
     def _plan(self, account: Account, request: SendRequest,
               ext_id: str | None) -> tuple[list[_Planned], list[Rejected]]:
@@ -254,7 +272,7 @@ class Gateway:
                                         seg.encoding, cost, comment))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
-            raise SendRefused(reason, ext_id)
+            raise SendRefused(reason, ext_id, rejected=rejected)
         return planned, rejected
 
     def _recipient(self, account: Account, raw: str,
@@ -305,11 +323,11 @@ class Gateway:
         return cost
 
     def _store_rejected(self, account: Account, ext_id: str, request: SendRequest,
-                        r: Rejected, now: float) -> None:
+                        r: Rejected, now: float, batch: int) -> None:
         message = Message(
             id=self.store.new_id(), account=account, ext_id=ext_id, phone=r.phone or r.raw,
             text="", sender="", parts=0, cost=ZERO, created_at=now, send_at=now,
-            valid_until=now, channel=request.channel,
+            valid_until=now, channel=request.channel, batch=batch,
         )
         self.store.add(message)
         self.engine.transition(message, State.REJECTED, now, r.err)
@@ -318,6 +336,23 @@ class Gateway:
     def find(self, account: Account, ext_id: str, phone: str) -> Message | None:
         digits = parse(phone).digits or phone
         return self.store.find(account, ext_id, digits)
+
+    def cancel(self, messages: Iterable[Message], *, dry_run: bool = False) -> list[Message]:
+        """Stop the messages that have not gone to the operator yet, refunding each; the
+        others are left alone. Returns the ones stopped (or, dry, that would be)."""
+        now = self.clock.now()
+        stopped = [m for m in messages if m.state is State.QUEUED]
+        if not dry_run:
+            for message in stopped:
+                self.engine.cancel(message, now)
+        return stopped
+
+    def _settle(self, message: Message) -> None:
+        """Money when a message ends: a cancelled one, or an undelivered one sent on
+        pay-on-delivery terms, gets its cost back."""
+        if message.cost and (message.state is State.CANCELLED or (
+                message.pay_on_delivery and message.state is not State.DELIVERED)):
+            self.ledger.refund(message.account, message.cost)
 
     def delete(self, message: Message) -> None:
         if message.due is not None:

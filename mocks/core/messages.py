@@ -64,6 +64,8 @@ class Message:
     channel: str = "sms"
     comment: str = ""
     sent_at: float | None = None  # when it reached the operator, if it did
+    batch: int = 0  # the mailing (one accepted send request) it belongs to
+    pay_on_delivery: bool = False  # refunded unless delivered (SMS-Pager onlydelivery)
 
     @property
     def provider(self) -> str:
@@ -91,6 +93,7 @@ class MessageStore:
         self._items: list[Message | None] = []
         self._first_id = 1  # the id of _items[0]
         self._count = 0
+        self._batches = 0
         self._by_account: dict[tuple[str, str], dict[str, Message | list[Message]]] = {}
 
     def __len__(self) -> int:
@@ -102,6 +105,10 @@ class MessageStore:
     def new_id(self) -> int:
         self._items.append(None)
         return self._first_id + len(self._items) - 1
+
+    def new_batch(self) -> int:
+        self._batches += 1
+        return self._batches
 
     def add(self, message: Message) -> None:
         index = message.id - self._first_id

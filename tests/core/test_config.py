@@ -27,13 +27,18 @@ def accounts_of(settings: object) -> dict[tuple[str, str], dict]:
 # defaults ---------------------------------------------------------------------------------
 def test_defaults_have_the_documented_smsc_account() -> None:
     settings = load()
-    (spec,) = settings.accounts
-    account = account_from_spec(spec)
+    account = account_from_spec(accounts_of(settings)[("smsc", "alex")])
     assert (account.provider, account.login) == ("smsc", "alex")
     assert account.check_password("123")
     assert account.balance == Decimal("1000.00")
     assert account.senders["SMSC"] is SenderState.APPROVED
     assert account.groups["777"] == ["79999999999", "79999999998"]
+
+
+def test_defaults_have_the_documented_smspager_account() -> None:
+    account = account_from_spec(accounts_of(load())[("smspager", "test")])
+    assert account.password == "123456"
+    assert account.default_sender() == "Magazin"
 
 
 def test_defaults_for_clock_delivery_and_limits() -> None:
@@ -76,7 +81,7 @@ tariff = { default = "1.40", "25001" = "2.10" }
 limits = { "smsc.duplicate_send" = false }
 """))
     specs = accounts_of(settings)
-    assert set(specs) == {("smsc", "alex"), ("smsc", "shop")}
+    assert set(specs) == {("smsc", "alex"), ("smspager", "test"), ("smsc", "shop")}
     shop = account_from_spec(specs[("smsc", "shop")])
     assert (shop.balance, shop.credit) == (Decimal("50.00"), Decimal("10"))
     assert shop.api_keys == {"K3Y"}
@@ -93,8 +98,8 @@ provider = "smsc"
 login = "alex"
 password = "other"
 """))
-    (spec,) = settings.accounts
-    assert account_from_spec(spec).check_password("other")
+    assert len(settings.accounts) == 2
+    assert account_from_spec(accounts_of(settings)[("smsc", "alex")]).check_password("other")
 
 
 def test_same_login_under_another_provider_is_another_account(tmp_path: Path) -> None:
@@ -103,7 +108,8 @@ def test_same_login_under_another_provider_is_another_account(tmp_path: Path) ->
 provider = "targetsms"
 login = "alex"
 """))
-    assert set(accounts_of(settings)) == {("smsc", "alex"), ("targetsms", "alex")}
+    assert set(accounts_of(settings)) == {("smsc", "alex"), ("smspager", "test"),
+                                          ("targetsms", "alex")}
 
 
 def test_file_overrides_limits_with_dotted_keys(tmp_path: Path) -> None:

@@ -1,0 +1,86 @@
+"""What every SMS-Pager command shares: read the POSTed XML (any content type), log in, answer
+in <data> with a result code. Nothing a client sends produces a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from lxml import etree
+
+from mocks.core.accounts import Account
+from mocks.core.gateway import Gateway
+from mocks.http import BodyTooLarge, Receive, Send, read_body, respond
+from mocks.providers.smspager import codes, xmlio
+from mocks.providers.smspager.xmlio import PagerError
+
+log = logging.getLogger("mocks.smspager")
+
+PROVIDER = "smspager"
+CONTENT_TYPE = b"text/xml; charset=UTF-8"
+DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(slots=True)
+class Call:
+    gateway: Gateway
+    account: Account
+    root: etree._Element
+
+    def field(self, *names: str) -> str | None:
+        return xmlio.text_of(self.root, *names)
+
+    def local_zone(self) -> timezone:
+        """The account's local time: SMS-Pager takes and gives times in the customer's own
+        zone; `tz` counts hours from Moscow, as everywhere in the emulator."""
+        return timezone(timedelta(hours=3 + self.account.tz))
+
+    def local_time(self, ts: float) -> str:
+        return datetime.fromtimestamp(ts, UTC).astimezone(self.local_zone()).strftime(DATETIME)
+
+
+Command = Callable[[Call], bytes]
+
+
+class Endpoint:
+    """An SMS-Pager command as a bare ASGI app."""
+
+    def __init__(self, command: Command) -> None:
+        self.command = command
+        self.__name__ = command.__name__
+        self.__doc__ = command.__doc__
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        app = scope["app"]
+        gateway: Gateway = app.state.gateway
+        gateway.tick()
+        try:
+            try:
+                body = await read_body(scope, receive, xmlio.MAX_DOCUMENT)
+            except BodyTooLarge:
+                raise PagerError(codes.XML_TOO_LARGE) from None
+            root = xmlio.parse(body)
+            account = _authenticate(gateway, root)
+            answer = self.command(Call(gateway, account, root))
+        except PagerError as exc:
+            answer = xmlio.answer(exc.code)
+        except Exception:
+            log.exception("internal error on %s", scope.get("path"))
+            app.state.runtime.internal_errors += 1
+            answer = xmlio.answer(codes.MISSING)
+        await respond(send, answer, CONTENT_TYPE)
+
+
+def _authenticate(gateway: Gateway, root: etree._Element) -> Account:
+    login = xmlio.text_of(root, "login")
+    password = xmlio.text_of(root, "password")
+    if not login or password is None:
+        raise PagerError(codes.MISSING)
+    account = gateway.accounts.get(PROVIDER, login)
+    # SMS-Pager documents a plain password only: no MD5 form, no API keys.
+    if account is None or account.password != password or account.blocked:
+        raise PagerError(codes.AUTH)
+    return account

@@ -1,0 +1,75 @@
+"""report.xml: the list of mailings in a period, or the detail of one (000, "ПРОВЕРКА
+СТАТУСА")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from mocks.providers.smspager import codes, xmlio
+from mocks.providers.smspager.endpoint import DATETIME, Call
+from mocks.providers.smspager.mailings import ALWAYS_SHOWN, DETAIL_ORDER, Mailing, detail, mailings
+from mocks.providers.smspager.send import number
+from mocks.providers.smspager.xmlio import PagerError
+
+_DATE_FORMATS = (DATETIME, "%Y-%m-%d")
+
+
+def _sms_block(call: Call, mailing: Mailing) -> str:
+    first = mailing.first
+    fields = [
+        ("smsid", mailing.batch),
+        ("datetime", call.local_time(first.send_at)),
+        ("text", first.text),
+        ("source", first.sender),
+        ("allCol", len(mailing.messages)),
+        ("deliveredCol", mailing.count("delivered")),
+        ("notDeliveredCol", mailing.count("notDelivered")),
+        ("waitingCol", mailing.count("waiting")),
+        ("enqueuedCol", mailing.count("enqueued")),
+        ("payment", number(mailing.payment())),
+    ]
+    return "<sms>\n" + "".join(xmlio.element(k, v) for k, v in fields) + "</sms>\n"
+
+
+def _bound(call: Call, name: str, *, end: bool) -> float | None:
+    value = call.field(name)
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            moment = datetime.strptime(value, fmt).replace(tzinfo=call.local_zone())
+        except ValueError:
+            continue
+        if end and fmt == "%Y-%m-%d":
+            moment += timedelta(days=1)  # a stop date includes that whole day
+        return moment.timestamp()
+    raise PagerError(codes.BAD_DATETIME)
+
+
+def report(call: Call) -> bytes:
+    """Detail of one mailing when <smsid> is given, else every mailing from start to stop."""
+    smsid = call.field("smsid", "SMSID")
+    own = call.gateway.store.of_account(call.account)
+    if smsid:
+        return _detail(call, smsid, own)
+    start = _bound(call, "start", end=False)
+    stop = _bound(call, "stop", end=True)
+    chosen = [m for m in mailings(own)
+              if (start is None or m.first.send_at >= start)
+              and (stop is None or m.first.send_at < stop)]
+    return xmlio.answer(codes.OK, tail="".join(_sms_block(call, m) for m in chosen))
+
+
+def _detail(call: Call, smsid: str, own: list) -> bytes:  # type: ignore[type-arg]
+    """A system smsid (a mailing's number) shows its <sms> block too; a client smsid gathers
+    every mailing sent under it, without the block, as the document describes."""
+    system = [m for m in mailings(own) if str(m.batch) == smsid]
+    if system:
+        chosen, head = system[0].messages, _sms_block(call, system[0])
+    else:
+        chosen = [m for mailing in mailings(own) for m in mailing.messages if m.ext_id == smsid]
+        head = ""
+    groups = detail(chosen)
+    blocks = "".join(xmlio.numbers_block(name, groups[name]) for name in DETAIL_ORDER
+                     if name in ALWAYS_SHOWN or groups[name])
+    return xmlio.answer(codes.OK, tail=head + f"<detail>\n{blocks}</detail>\n")

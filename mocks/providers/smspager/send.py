@@ -1,0 +1,141 @@
+"""send.xml: send, or only check, a mailing (000, "ОТПРАВКА СМС")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from mocks.core.gateway import Item, Refusal, Rejected, SendRefused, SendRequest
+from mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE
+from mocks.core.money import ZERO
+from mocks.core.phones import parse
+from mocks.providers.smspager import codes, xmlio
+from mocks.providers.smspager.endpoint import DATETIME, Call
+from mocks.providers.smspager.xmlio import PagerError
+
+MAX_SMSID = 21
+# Numbers refused for their format never count as receivers (000: 74957271122 "не попадет в
+# ALL_RECIEVERS"); numbers refused for other reasons count, as not sent.
+_NOT_RECEIVERS = frozenset({ERR_BAD_NUMBER, ERR_NO_ROUTE})
+
+
+def number(value: object) -> str:
+    """A decimal as PHP prints a float: no trailing zeros, no exponent."""
+    text = f"{Decimal(str(value)).normalize():f}" if value else "0"
+    return text
+
+
+def _recipients(call: Call) -> tuple[str | None, list[Item]]:
+    text = call.field("text")
+    main: list[str] = []
+    items: list[Item] = []
+    for child in call.root:
+        if not isinstance(child.tag, str) or child.tag.lower() != "to":
+            continue
+        phone = (child.get("number") or "").strip()
+        if not phone:
+            continue
+        alternative = (child.text or "").strip()
+        if alternative:
+            items.append(Item([phone], alternative))
+        else:
+            main.append(phone)
+    if main:
+        if not text:
+            raise PagerError(codes.MISSING)
+        items.insert(0, Item(main, text))
+    if not items:
+        raise PagerError(codes.MISSING)
+    return text, items
+
+
+def _send_at(call: Call) -> float | None:
+    value = call.field("datetime")
+    if not value:
+        return None
+    try:
+        local = datetime.strptime(value, DATETIME)
+    except ValueError:
+        raise PagerError(codes.BAD_DATETIME) from None
+    return local.replace(tzinfo=call.local_zone()).timestamp()
+
+
+def _validity(call: Call) -> float | None:
+    value = call.field("vp")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) == 0:
+        raise PagerError(codes.MISSING)
+    return float(int(value))
+
+
+def _request(call: Call) -> SendRequest:
+    smsid = call.field("smsid", "SMSID")
+    if smsid is not None and len(smsid) > MAX_SMSID:
+        raise PagerError(codes.SMSID_TOO_LONG)
+    _, items = _recipients(call)
+    source = call.field("source")
+    for item in items:
+        item.sender = source or None
+    return SendRequest(
+        items=items, ext_id=smsid or None, send_at=_send_at(call),
+        valid_seconds=_validity(call), pay_on_delivery=call.field("onlydelivery") == "1",
+        id_from_batch=True,
+    )
+
+
+def _price_of_one(call: Call, phones: list[str]) -> Decimal:
+    for phone in phones:
+        info = parse(phone).info
+        if info is not None:
+            return call.account.tariff.price(info)
+    return call.account.tariff.price(None)
+
+
+def send(call: Call) -> bytes:
+    """Send (action=send, the default) or only price (action=check) a mailing."""
+    action = (call.field("action") or "send").lower()
+    if action not in ("send", "check"):
+        raise PagerError(codes.MISSING)
+    request = _request(call)
+    gateway = call.gateway
+    when = call.local_time(request.send_at or gateway.now())
+    try:
+        result = gateway.send(call.account, request, dry_run=action == "check")
+    except SendRefused as refused:
+        if refused.reason in (Refusal.SENDER_UNKNOWN, Refusal.SENDER_NOT_MODERATED):
+            raise PagerError(codes.BAD_SOURCE) from None
+        if refused.reason is Refusal.ACCOUNT_BLOCKED:
+            raise PagerError(codes.AUTH) from None
+        # Nothing can go (no money, or every number refused): still a processed request.
+        counted = _receivers(refused.rejected)
+        fields = _fields(refused.ext_id or request.ext_id or "", when, action,
+                         refused.accepted + counted, 0, refused.accepted + counted, ZERO, 0,
+                         ZERO)
+        return xmlio.answer(codes.OK, fields)
+    sent = result.accepted
+    refused_count = _receivers(result.rejected)
+    phones = [p for item in request.items for p in item.phones]
+    fields = _fields(result.ext_id or request.ext_id or "", when, action,
+                     sent + refused_count, sent, refused_count, result.cost, result.parts,
+                     _price_of_one(call, phones))
+    return xmlio.answer(codes.OK, fields)
+
+
+def _receivers(rejected: list[Rejected]) -> int:
+    return sum(1 for r in rejected if r.err not in _NOT_RECEIVERS)
+
+
+def _fields(smsid: str, when: str, action: str, all_receivers: int, sent: int, not_sent: int,
+            cost: Decimal, parts: int, price: Decimal) -> list[xmlio.Field]:
+    return [
+        ("smsid", smsid),
+        ("datetime", when),
+        ("action", action),
+        ("allRecivers", all_receivers),
+        ("colSendAbonent", sent),
+        ("colNonSendAbonent", not_sent),
+        ("priceOfSending", number(cost)),
+        ("colsmsOfSending", parts),
+        ("price", number(price)),
+    ]

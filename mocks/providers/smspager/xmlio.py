@@ -1,0 +1,79 @@
+"""Reading the client's XML safely, and writing answers in SMS-Pager's shape.
+
+Nothing in a request can make the parser resolve an entity, load a DTD, read a file or reach the
+network: documents with a DOCTYPE are refused before parsing, and the parser itself is built
+with every such feature off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from mocks.providers.smspager import codes
+
+MAX_DOCUMENT = 1024 * 1024
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          dtd_validation=False, huge_tree=False, remove_comments=True,
+                          remove_pis=True, collect_ids=False)
+
+
+class PagerError(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse(body: bytes) -> etree._Element:
+    """The <data> root of a request, or PagerError with a 70x code."""
+    if len(body) > MAX_DOCUMENT:
+        raise PagerError(codes.XML_TOO_LARGE)
+    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+        raise PagerError(codes.XML_DTD)
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        message = str(exc).lower()
+        if "encoding" in message or "utf-8" in message or "bytes:" in message:
+            raise PagerError(codes.XML_ENCODING) from None
+        raise PagerError(codes.XML_MALFORMED) from None
+    except ValueError:  # e.g. a str with an encoding declaration, or an empty document
+        raise PagerError(codes.XML_MALFORMED) from None
+    if root is None:
+        raise PagerError(codes.XML_MALFORMED)
+    if root.tag != "data":
+        raise PagerError(codes.XML_ROOT)
+    return root
+
+
+def text_of(root: etree._Element, *names: str) -> str | None:
+    """The text of the first child with one of these names (any case), stripped; None if
+    absent. Clients differ: the C# one sends <SMSID>."""
+    wanted = {n.lower() for n in names}
+    for child in root:
+        if isinstance(child.tag, str) and child.tag.lower() in wanted:
+            return (child.text or "").strip()
+    return None
+
+
+Field = tuple[str, object]
+
+DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
+
+
+def element(name: str, value: object) -> str:
+    return f"<{name}>{escape(str(value))}</{name}>\n"
+
+
+def answer(code: int, fields: Iterable[Field] = (), tail: str = "") -> bytes:
+    """<data> with code, descr, the fields in order, then any pre-rendered blocks."""
+    body = element("code", code) + element("descr", codes.description(code))
+    body += "".join(element(k, v) for k, v in fields)
+    return (DECLARATION + "<data>\n" + body + tail + "</data>\n").encode("utf-8")
+
+
+def numbers_block(name: str, numbers: Iterable[str]) -> str:
+    return f"<{name}>\n" + "".join(element("number", n) for n in numbers) + f"</{name}>\n"

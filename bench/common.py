@@ -22,11 +22,23 @@ BENCH_ACCOUNT: dict[str, Any] = {
 }
 
 
+PAGER_PATH = "/send.xml"
+PAGER_ACCOUNT: dict[str, Any] = {**BENCH_ACCOUNT, "provider": "smspager"}
+
+
 def settings() -> Settings:
-    """The emulator's default settings (real clock, speed 1, default limits) plus the account."""
+    """The emulator's default settings (real clock, speed 1, default limits) plus the bench
+    accounts, one per provider measured."""
     base = Settings()
-    base.accounts.append(dict(BENCH_ACCOUNT))
+    base.accounts += [dict(BENCH_ACCOUNT), dict(PAGER_ACCOUNT)]
     return base
+
+
+def pager_body(n: int) -> str:
+    """The XML of SMS-Pager request number n: a new mailing to its own number."""
+    return (f"<?xml version='1.0' encoding='UTF-8'?><data><login>{LOGIN}</login>"
+            f"<password>{PASSWORD}</password><text>Test message</text>"
+            f"<to number='{PHONE_PREFIX}{n % PHONES:07d}'></to></data>")
 
 
 def query(n: int) -> str:

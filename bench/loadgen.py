@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -84,16 +84,24 @@ class _Connection(asyncio.Protocol):
 
 
 class _Run:
-    def __init__(self, host: str, port: int, path: str, numbers: Iterator[int]) -> None:
-        self.prefix = f"GET {path}?".encode()
-        self.suffix = f" HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    def __init__(self, host: str, port: int, path: str, numbers: Iterator[int],
+                 body: Callable[[int], str] | None) -> None:
+        self.host = f"{host}:{port}"
+        self.path = path
+        self.body = body
         self.numbers = numbers
         self.stopping = False
         self.measuring = True
         self.result = Result()
 
     def request(self) -> bytes:
-        return self.prefix + query(next(self.numbers)).encode() + self.suffix
+        n = next(self.numbers)
+        if self.body is None:
+            return f"GET {self.path}?{query(n)} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode()
+        data = self.body(n).encode()
+        head = (f"POST {self.path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                f"Content-Type: text/xml\r\nContent-Length: {len(data)}\r\n\r\n")
+        return head.encode() + data
 
     def completed(self, status: bytes, body: bytes) -> None:
         if not self.measuring:
@@ -102,16 +110,17 @@ class _Run:
         result.requests += 1
         if status != b"200":
             result.bad_status += 1
-        if b'"error"' in body:
+        if b'"error"' in body or (b"<code>" in body and b"<code>1</code>" not in body):
             result.error_bodies += 1
         if len(result.samples) < 3:
             result.samples.append(body)
 
 
-async def _load(url: str, connections: int, duration: float, offset: int) -> Result:
+async def _load(url: str, connections: int, duration: float, offset: int,
+                body: Callable[[int], str] | None) -> Result:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    run = _Run(host, port, parts.path or PATH, itertools.count(offset))
+    run = _Run(host, port, parts.path or PATH, itertools.count(offset), body)
     loop = asyncio.get_running_loop()
     conns = []
     start = time.perf_counter()  # connecting is part of the run, as in wrk
@@ -126,6 +135,7 @@ async def _load(url: str, connections: int, duration: float, offset: int) -> Res
     return run.result
 
 
-def load(url: str, *, connections: int, duration: float, offset: int) -> Result:
-    """Hammer `url` (its path; the query comes from common.query) for `duration` seconds."""
-    return asyncio.run(_load(url, connections, duration, offset))
+def load(url: str, *, connections: int, duration: float, offset: int,
+         body: Callable[[int], str] | None = None) -> Result:
+    """Hammer `url` for `duration` seconds: GETs with common.query(), or POSTs of body(n)."""
+    return asyncio.run(_load(url, connections, duration, offset, body))

@@ -5,19 +5,19 @@ queued ──▶ sent to operator ──▶ delivered
                           └──▶ expired, when validity runs out with no report
 
 Each message holds only its next due transition, so advancing the clock costs the transitions
-that fire, not the number of stored messages. Transitions carry the time they were due, not the
+that fire, not the number of stored messages; the timers themselves are a TimerQueue, whose
+fixed-delay lanes make the usual transition O(1). Transitions carry the time they were due, not the
 time the clock was advanced, so timestamps do not depend on how a test steps the clock.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from mocks.core.events import EventBus, StatusEvent
 from mocks.core.messages import ERR_NONE, Message, State
+from mocks.core.timers import TimerQueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,33 +50,37 @@ class DeliveryEngine:
         self.events = events
         self.timings = timings or Timings()
         self.on_final = on_final  # the gateway settles money when a message ends
-        self._heap: list[tuple[float, int, Message]] = []
-        self._seq = itertools.count()
+        self._timers: TimerQueue[Message] = TimerQueue()
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._timers)
 
     def submit(self, message: Message) -> None:
         message.state = State.QUEUED
         message.state_at = message.created_at
         if self.events.active:
             self.events.publish(StatusEvent(message, State.QUEUED, message.created_at, ERR_NONE))
-        leaves_at = max(message.send_at, message.created_at) + self.timings.queue_seconds
-        self._schedule(message, min(leaves_at, message.valid_until))
+        delay = self.timings.queue_seconds
+        leaves_at = max(message.send_at, message.created_at) + delay
+        self._schedule(message, min(leaves_at, message.valid_until), lane=("queue", delay))
 
     def next_due(self) -> float | None:
-        while self._heap:
-            due, _, message = self._heap[0]
-            if message.due == due:
-                return due
-            heapq.heappop(self._heap)  # stale: the message moved some other way
-        return None
+        while True:
+            entry = self._timers.peek()
+            if entry is None:
+                return None
+            if entry[2].due == entry[0]:
+                return entry[0]
+            self._timers.pop()  # stale: the message moved some other way
 
     def run_due(self, now: float) -> int:
         fired = 0
-        heap = self._heap
-        while heap and heap[0][0] <= now:
-            due, _, message = heapq.heappop(heap)
+        timers = self._timers
+        while True:
+            entry = timers.pop_due(now)
+            if entry is None:
+                break
+            due, _, message = entry
             if message.due != due:
                 continue
             message.due = None
@@ -99,7 +103,7 @@ class DeliveryEngine:
             self._schedule_report(message, at)
 
     def clear(self) -> None:
-        self._heap.clear()
+        self._timers.clear()
 
     def _step(self, message: Message, at: float) -> None:
         if message.state is State.QUEUED:
@@ -123,11 +127,13 @@ class DeliveryEngine:
             return
         delay = self.timings.report_seconds if outcome.report_seconds is None \
             else outcome.report_seconds
-        self._schedule(message, min(sent_at + delay, message.valid_until))
+        self._schedule(message, min(sent_at + delay, message.valid_until),
+                       lane=("report", delay))
 
-    def _schedule(self, message: Message, due: float) -> None:
+    def _schedule(self, message: Message, due: float, lane: tuple[str, float] | None = None
+                  ) -> None:
         message.due = due
-        heapq.heappush(self._heap, (due, next(self._seq), message))
+        self._timers.push(due, message, lane)
 
     def _set(self, message: Message, state: State, at: float, err: int) -> None:
         message.state = state

@@ -11,7 +11,7 @@ from mocks.providers.smspager.xmlio import PagerError
 def cancel(call: Call) -> bytes:
     """Cancel a mailing by its system or client smsid; action=check only counts."""
     action = (call.field("action") or "make").lower()
-    smsid = call.field("smsid", "SMSID")
+    smsid = call.field("smsid")
     if action not in ("make", "check") or not smsid:
         raise PagerError(codes.MISSING)
     own = mailings(call.gateway.store.of_account(call.account))

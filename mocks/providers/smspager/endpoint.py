@@ -29,9 +29,10 @@ class Call:
     gateway: Gateway
     account: Account
     root: etree._Element
+    fields: dict[str, str]  # the root's children by lowercased name
 
-    def field(self, *names: str) -> str | None:
-        return xmlio.text_of(self.root, *names)
+    def field(self, name: str) -> str | None:
+        return self.fields.get(name)
 
     def local_zone(self) -> timezone:
         """The account's local time: SMS-Pager takes and gives times in the customer's own
@@ -63,8 +64,9 @@ class Endpoint:
             except BodyTooLarge:
                 raise PagerError(codes.XML_TOO_LARGE) from None
             root = xmlio.parse(body)
-            account = _authenticate(gateway, root)
-            answer = self.command(Call(gateway, account, root))
+            fields = xmlio.fields_of(root)
+            account = _authenticate(gateway, fields)
+            answer = self.command(Call(gateway, account, root, fields))
         except PagerError as exc:
             answer = xmlio.answer(exc.code)
         except Exception:
@@ -74,9 +76,9 @@ class Endpoint:
         await respond(send, answer, CONTENT_TYPE)
 
 
-def _authenticate(gateway: Gateway, root: etree._Element) -> Account:
-    login = xmlio.text_of(root, "login")
-    password = xmlio.text_of(root, "password")
+def _authenticate(gateway: Gateway, fields: dict[str, str]) -> Account:
+    login = fields.get("login")
+    password = fields.get("password")
     if not login or password is None:
         raise PagerError(codes.MISSING)
     account = gateway.accounts.get(PROVIDER, login)

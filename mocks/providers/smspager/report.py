@@ -48,7 +48,7 @@ def _bound(call: Call, name: str, *, end: bool) -> float | None:
 
 def report(call: Call) -> bytes:
     """Detail of one mailing when <smsid> is given, else every mailing from start to stop."""
-    smsid = call.field("smsid", "SMSID")
+    smsid = call.field("smsid")
     own = call.gateway.store.of_account(call.account)
     if smsid:
         return _detail(call, smsid, own)

@@ -21,8 +21,10 @@ _NOT_RECEIVERS = frozenset({ERR_BAD_NUMBER, ERR_NO_ROUTE})
 
 def number(value: object) -> str:
     """A decimal as PHP prints a float: no trailing zeros, no exponent."""
-    text = f"{Decimal(str(value)).normalize():f}" if value else "0"
-    return text
+    if not value:
+        return "0"
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{amount.normalize():f}"
 
 
 def _recipients(call: Call) -> tuple[str | None, list[Item]]:
@@ -70,7 +72,7 @@ def _validity(call: Call) -> float | None:
 
 
 def _request(call: Call) -> SendRequest:
-    smsid = call.field("smsid", "SMSID")
+    smsid = call.field("smsid")
     if smsid is not None and len(smsid) > MAX_SMSID:
         raise PagerError(codes.SMSID_TOO_LONG)
     _, items = _recipients(call)
@@ -115,10 +117,14 @@ def send(call: Call) -> bytes:
         return xmlio.answer(codes.OK, fields)
     sent = result.accepted
     refused_count = _receivers(result.rejected)
-    phones = [p for item in request.items for p in item.phones]
+    if result.messages:  # what one SMS cost the first number
+        first = result.messages[0]
+        price = first.cost / first.parts if first.parts else ZERO
+    else:
+        price = _price_of_one(call, [p for item in request.items for p in item.phones])
     fields = _fields(result.ext_id or request.ext_id or "", when, action,
                      sent + refused_count, sent, refused_count, result.cost, result.parts,
-                     _price_of_one(call, phones))
+                     price)
     return xmlio.answer(codes.OK, fields)
 
 

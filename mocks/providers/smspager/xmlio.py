@@ -49,13 +49,23 @@ def parse(body: bytes) -> etree._Element:
     return root
 
 
-def text_of(root: etree._Element, *names: str) -> str | None:
-    """The text of the first child with one of these names (any case), stripped; None if
-    absent. Clients differ: the C# one sends <SMSID>."""
-    wanted = {n.lower() for n in names}
+def fields_of(root: etree._Element) -> dict[str, str]:
+    """Each child's stripped text by its lowercased name (the first of a name wins). Names
+    are matched in any case: the C# client sends <SMSID>."""
+    fields: dict[str, str] = {}
     for child in root:
-        if isinstance(child.tag, str) and child.tag.lower() in wanted:
-            return (child.text or "").strip()
+        tag = child.tag
+        if isinstance(tag, str):
+            fields.setdefault(tag.lower(), (child.text or "").strip())
+    return fields
+
+
+def text_of(root: etree._Element, *names: str) -> str | None:
+    """The text of the first child with one of these names (any case), or None."""
+    fields = fields_of(root)
+    for name in names:
+        if name.lower() in fields:
+            return fields[name.lower()]
     return None
 
 
@@ -65,7 +75,10 @@ DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
 def element(name: str, value: object) -> str:
-    return f"<{name}>{escape(str(value))}</{name}>\n"
+    text = str(value)
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f"<{name}>{text}</{name}>\n"
 
 
 def answer(code: int, fields: Iterable[Field] = (), tail: str = "") -> bytes:

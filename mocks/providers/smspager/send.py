@@ -110,11 +110,12 @@ def send(call: Call) -> bytes:
         if refused.reason is Refusal.ACCOUNT_BLOCKED:
             raise PagerError(codes.AUTH) from None
         # Nothing can go (no money, or every number refused): still a processed request.
-        counted = _receivers(refused.rejected)
-        fields = _fields(refused.ext_id or request.ext_id or "", when, action,
-                         refused.accepted + counted, 0, refused.accepted + counted, ZERO, 0,
-                         ZERO)
-        return xmlio.answer(codes.OK, fields)
+        return _nothing_sent(call, request, when, action, refused.ext_id,
+                             refused.accepted, refused.rejected)
+    if action == "check" and not gateway.ledger.can_pay(call.account, result.cost):
+        # A check answers what the send would: with too little money, nothing goes.
+        return _nothing_sent(call, request, when, action, result.ext_id, result.accepted,
+                             result.rejected)
     sent = result.accepted
     refused_count = _receivers(result.rejected)
     if result.messages:  # what one SMS cost the first number
@@ -125,6 +126,15 @@ def send(call: Call) -> bytes:
     fields = _fields(result.ext_id or request.ext_id or "", when, action,
                      sent + refused_count, sent, refused_count, result.cost, result.parts,
                      price)
+    return xmlio.answer(codes.OK, fields)
+
+
+def _nothing_sent(call: Call, request: SendRequest, when: str, action: str,
+                  smsid: str | None, accepted: int, rejected: list[Rejected]) -> bytes:
+    receivers = accepted + _receivers(rejected)
+    price = _price_of_one(call, [p for item in request.items for p in item.phones])
+    fields = _fields(smsid or request.ext_id or "", when, action, receivers, 0, receivers,
+                     ZERO, 0, price)
     return xmlio.answer(codes.OK, fields)
 
 

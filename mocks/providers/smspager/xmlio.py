@@ -21,6 +21,11 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           remove_pis=True, collect_ids=False)
 
 
+# A DOCTYPE or ENTITY declaration in any encoding a document may announce.
+_DTD_MARKERS = tuple(word.encode(codec) for word in ("<!DOCTYPE", "<!ENTITY")
+                     for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+
+
 class PagerError(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
@@ -31,7 +36,8 @@ def parse(body: bytes) -> etree._Element:
     """The <data> root of a request, or PagerError with a 70x code."""
     if len(body) > MAX_DOCUMENT:
         raise PagerError(codes.XML_TOO_LARGE)
-    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+    upper = body.upper()
+    if any(marker in upper for marker in _DTD_MARKERS):
         raise PagerError(codes.XML_DTD)
     try:
         root = etree.fromstring(body, _PARSER)
@@ -44,6 +50,8 @@ def parse(body: bytes) -> etree._Element:
         raise PagerError(codes.XML_MALFORMED) from None
     if root is None:
         raise PagerError(codes.XML_MALFORMED)
+    if root.getroottree().docinfo.doctype:  # one the byte check could not see
+        raise PagerError(codes.XML_DTD)
     if root.tag != "data":
         raise PagerError(codes.XML_ROOT)
     return root

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -37,10 +38,21 @@ class Call:
     def local_zone(self) -> timezone:
         """The account's local time: SMS-Pager takes and gives times in the customer's own
         zone; `tz` counts hours from Moscow, as everywhere in the emulator."""
-        return timezone(timedelta(hours=3 + self.account.tz))
+        return _zone(self.account.tz)
 
     def local_time(self, ts: float) -> str:
-        return datetime.fromtimestamp(ts, UTC).astimezone(self.local_zone()).strftime(DATETIME)
+        return _local_time(int(ts), self.account.tz)
+
+
+@lru_cache(maxsize=64)
+def _zone(tz: int) -> timezone:
+    return timezone(timedelta(hours=3 + tz))
+
+
+@lru_cache(maxsize=1024)
+def _local_time(ts: int, tz: int) -> str:
+    # Every answer names the current second: formatting it once a second is enough.
+    return datetime.fromtimestamp(ts, UTC).astimezone(_zone(tz)).strftime(DATETIME)
 
 
 Command = Callable[[Call], bytes]

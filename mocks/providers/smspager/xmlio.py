@@ -36,9 +36,11 @@ def parse(body: bytes) -> etree._Element:
     """The <data> root of a request, or PagerError with a 70x code."""
     if len(body) > MAX_DOCUMENT:
         raise PagerError(codes.XML_TOO_LARGE)
-    upper = body.upper()
-    if any(marker in upper for marker in _DTD_MARKERS):
-        raise PagerError(codes.XML_DTD)
+    # A declaration needs "<!" (or, in UTF-16/32, NUL bytes): most documents skip the scan.
+    if b"<!" in body or b"\x00" in body:
+        upper = body.upper()
+        if any(marker in upper for marker in _DTD_MARKERS):
+            raise PagerError(codes.XML_DTD)
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:

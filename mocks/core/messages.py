@@ -141,12 +141,6 @@ class MessageStore:
             return None
         return found if found is not None and found.phone == phone else None
 
-    def find_by_ext_id(self, account: Account, ext_id: str) -> list[Message]:
-        found = self._by_account.get(account.key, {}).get(ext_id)
-        if found is None:
-            return []
-        return list(found) if isinstance(found, list) else [found]
-
     def of_account(self, account: Account) -> list[Message]:
         out: list[Message] = []
         for found in self._by_account.get(account.key, {}).values():
@@ -167,10 +161,6 @@ class MessageStore:
                 by_ext[message.ext_id] = found[0]
         elif found is message:
             del by_ext[message.ext_id]
-
-    def forget_account(self, account: Account) -> None:
-        for message in self.of_account(account):
-            self.remove(message)
 
     def clear(self) -> None:
         self._first_id += len(self._items)  # ids are never reused

@@ -16,6 +16,7 @@ from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
 from mocks.http import (
     BodyTooLarge,
+    CommandApp,
     Receive,
     Send,
     decode_pairs,
@@ -26,8 +27,6 @@ from mocks.http import (
     respond,
 )
 from mocks.providers.smsc import codes, formats
-
-log = logging.getLogger("mocks.smsc")
 
 PROVIDER = "smsc"
 MAX_BODY = 2 * 1024 * 1024
@@ -100,14 +99,10 @@ def authenticate(gateway: Gateway, params: dict[str, str]) -> Account:
     return account
 
 
-class Endpoint:
-    """An SMSC command as a bare ASGI app: Starlette routes to it, and nothing else stands
-    between the socket and the command on this, the hottest path of the emulator."""
+class Endpoint(CommandApp[Command]):
+    """An SMSC command over HTTP."""
 
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.__name__ = command.__name__
-        self.__doc__ = command.__doc__
+    log = logging.getLogger("mocks.smsc")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         app = scope["app"]
@@ -143,10 +138,7 @@ class Endpoint:
             error = exc
             answer = formats.error(fmt, exc.code, exc.ext_id, exc.description)
         except Exception:
-            # A bug of ours: the client still gets an SMSC answer, the log gets the traceback,
-            # and the health counter lets the test suite fail on it.
-            log.exception("internal error on %s", scope.get("path"))
-            app.state.runtime.internal_errors += 1
+            self.internal_error(scope)
             error = SmscError(codes.PARAMS)
             answer = formats.error(fmt, codes.PARAMS)
         finally:

@@ -14,11 +14,9 @@ from lxml import etree
 
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
-from mocks.http import BodyTooLarge, Receive, Send, read_body, respond
+from mocks.http import BodyTooLarge, CommandApp, Receive, Send, read_body, respond
 from mocks.providers.smspager import codes, xmlio
 from mocks.providers.smspager.xmlio import PagerError
-
-log = logging.getLogger("mocks.smspager")
 
 PROVIDER = "smspager"
 CONTENT_TYPE = b"text/xml; charset=UTF-8"
@@ -58,13 +56,10 @@ def _local_time(ts: int, tz: int) -> str:
 Command = Callable[[Call], bytes]
 
 
-class Endpoint:
-    """An SMS-Pager command as a bare ASGI app."""
+class Endpoint(CommandApp[Command]):
+    """An SMS-Pager command over HTTP."""
 
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.__name__ = command.__name__
-        self.__doc__ = command.__doc__
+    log = logging.getLogger("mocks.smspager")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         app = scope["app"]
@@ -82,8 +77,7 @@ class Endpoint:
         except PagerError as exc:
             answer = xmlio.answer(exc.code)
         except Exception:
-            log.exception("internal error on %s", scope.get("path"))
-            app.state.runtime.internal_errors += 1
+            self.internal_error(scope)
             answer = xmlio.answer(codes.MISSING)
         await respond(send, answer, CONTENT_TYPE)
 

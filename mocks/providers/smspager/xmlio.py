@@ -70,15 +70,6 @@ def fields_of(root: etree._Element) -> dict[str, str]:
     return fields
 
 
-def text_of(root: etree._Element, *names: str) -> str | None:
-    """The text of the first child with one of these names (any case), or None."""
-    fields = fields_of(root)
-    for name in names:
-        if name.lower() in fields:
-            return fields[name.lower()]
-    return None
-
-
 Field = tuple[str, object]
 
 DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"

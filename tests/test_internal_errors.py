@@ -1,0 +1,32 @@
+"""A bug in a command still gets a provider answer, never a traceback, and is counted."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from mocks.config import load
+from mocks.http import CommandApp
+from mocks.server import ServerThread
+
+
+def boom(call: object) -> str:
+    raise RuntimeError("a bug")
+
+
+def test_a_failing_command_answers_in_the_providers_words(caplog: pytest.LogCaptureFixture
+                                                          ) -> None:
+    with ServerThread(load(clock="virtual")) as server, \
+            httpx.Client(base_url=server.url) as http:
+        for route in server.app.router.routes:
+            if isinstance(getattr(route, "app", None), CommandApp):
+                route.app.command = boom
+        smsc = http.get("/sys/send.php?login=alex&psw=123&phones=79991234567&mes=x&fmt=3")
+        pager = http.post("/send.xml", content=b"<data><login>test</login>"
+                                               b"<password>123456</password></data>")
+        health = http.get("/_mock/health").json()
+    assert (smsc.status_code, smsc.text) == (200, '{"error":"parameters error","error_code":1}')
+    assert pager.status_code == 200
+    assert "<code>500</code>" in pager.text and "Traceback" not in pager.text
+    assert health["internal_errors"] == 2
+    assert "RuntimeError: a bug" in caplog.text

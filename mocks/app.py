@@ -12,10 +12,12 @@ from mocks.config import Settings
 from mocks.control.api import routes as control_routes
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
+from mocks.providers.targetsms.routes import routes as targetsms_routes
 from mocks.runtime import Runtime
 
 TICK_SECONDS = 0.05
-SERVED = ("SMSC HTTP", "SMS-Pager XML")  # the dialects mounted below, for the ready line
+# The dialects mounted below, for the ready line.
+SERVED = ("SMSC HTTP", "SMS-Pager XML", "TargetSMS")
 
 
 def build_app(settings: Settings | None = None) -> Starlette:
@@ -31,7 +33,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
 
-    app = Starlette(routes=[*smsc_routes, *smspager_routes, *control_routes],
+    app = Starlette(routes=[*smsc_routes, *smspager_routes, *targetsms_routes,
+                            *control_routes],
                     lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway

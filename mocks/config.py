@@ -26,6 +26,7 @@ DEFAULT_RULES: dict[str, Rule] = {
     "smsc.concurrent": Rule(max=14),  # "15 or more at once" is refused
     "smsc.per_number_flood": Rule(max=50, window=60),
     "smsc.error_block": Rule(max=30, block=600),
+    "targetsms.duplicate": Rule(max=1, window=60),  # 001: identical requests once a minute
 }
 
 DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
@@ -46,6 +47,19 @@ DEFAULT_ACCOUNTS: list[dict[str, Any]] = [
         "password": "123456",
         "balance": "1000.00",
         "senders": {"Magazin": "approved", "SMS-Pager": "approved"},
+    },
+    {
+        # 001 shows no credentials; its balance example (445.6 RUR and the package line) is
+        # what this account answers.
+        "provider": "targetsms",
+        "login": "demo",
+        "password": "demo",
+        "balance": "445.6",
+        "senders": {"TargetSMS": "approved", "Shop": "approved"},
+        "packages": {"Россия": 361, "МТС": 1, "Мегафон": 1, "Skylink": 1, "Yota": 1,
+                     "Байкалвестком": 1, "Уралсвязьинформ": 1, "Енисейтелеком": 1, "НСС": 1,
+                     "Мотив": 1, "Tele2": 1, "СМАРТС": 1, "Ростелеком": 1, "BeeLine": 1,
+                     "Остальные": 1},
     },
 ]
 
@@ -72,7 +86,8 @@ class Settings:
 def account_from_spec(spec: dict[str, Any]) -> Account:
     """Build an account from a config table or a control-API body (the same keys)."""
     known = {"provider", "login", "password", "balance", "currency", "credit", "api_keys",
-             "tariff", "senders", "stop_list", "groups", "blocked", "tz", "limits"}
+             "tariff", "senders", "stop_list", "groups", "blocked", "tz", "limits", "closed",
+             "banned_words", "packages"}
     unknown = set(spec) - known
     if unknown:
         raise ConfigError(f"unknown account keys: {', '.join(sorted(unknown))}")
@@ -100,6 +115,9 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
             senders=senders,
             stop_list={str(p) for p in spec.get("stop_list", ())},
             groups={str(k): [str(p) for p in v] for k, v in spec.get("groups", {}).items()},
+            closed={str(d) for d in spec.get("closed", ())},
+            banned_words={str(w).lower() for w in spec.get("banned_words", ())},
+            packages={str(k): int(v) for k, v in spec.get("packages", {}).items()},
             blocked=bool(spec.get("blocked", False)),
             tz=int(spec.get("tz", 0)),
             limits=_limit_overrides(spec.get("limits", {})),

@@ -146,7 +146,8 @@ def _update(gateway: Gateway, current: Any, fresh: Any, body: dict[str, Any]) ->
     for name in _UPDATABLE:
         if name in body:
             setattr(current, name, getattr(fresh, name))
-    for name in ("tariff", "senders", "stop_list", "groups", "limits"):
+    for name in ("tariff", "senders", "stop_list", "groups", "limits", "closed",
+                 "banned_words", "packages"):
         if name in body:
             setattr(current, name, getattr(fresh, name))
     if "api_keys" in body:

@@ -44,6 +44,9 @@ _ACCOUNT_IN = {
         "stop_list": {"type": "array", "items": {"type": "string"}},
         "groups": {"type": "object", "additionalProperties": {
             "type": "array", "items": {"type": "string"}}},
+        "closed": {"type": "array", "items": {"type": "string"}},
+        "banned_words": {"type": "array", "items": {"type": "string"}},
+        "packages": {"type": "object", "additionalProperties": {"type": "integer"}},
         "blocked": {"type": "boolean"}, "tz": {"type": "integer"},
         "limits": {"type": "object"},
     },

@@ -56,6 +56,9 @@ class Account:
     senders: dict[str, SenderState] = field(default_factory=dict)
     stop_list: set[str] = field(default_factory=set)
     groups: dict[str, list[str]] = field(default_factory=dict)  # contact groups by number
+    closed: set[str] = field(default_factory=set)  # directions closed to this account
+    banned_words: set[str] = field(default_factory=set)  # texts with these are rejected
+    packages: dict[str, int] = field(default_factory=dict)  # prepaid SMS left, by direction
     blocked: bool = False
     tz: int = 0  # hours relative to Moscow, as SMSC counts `tz`
     limits: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -90,6 +93,17 @@ class Account:
 
     def sender_state(self, name: str) -> SenderState | None:
         return self.senders.get(name)
+
+    def closes(self, info: NumberInfo) -> bool:
+        """Is this number's direction closed to the account (by country, mcc+mnc or operator)?"""
+        return bool(self.closed) and bool(
+            {info.country, info.mccmnc, info.operator} & self.closed)
+
+    def packages_for(self, info: NumberInfo | None) -> list[str]:
+        """The prepaid packages that may pay for this number, most specific first: its
+        operator's, its country's, then "Остальные" (the rest)."""
+        keys = [info.operator, info.country_name] if info is not None else []
+        return [k for k in (*keys, "Остальные") if k in self.packages]
 
 
 class AccountRegistry:

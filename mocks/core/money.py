@@ -19,3 +19,10 @@ def to_money(value: object) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
     return amount
+
+
+def php_float(amount: Decimal) -> str:
+    """An amount as PHP prints a float: no trailing zeros, no exponent ("4.2", "995.8", "0")."""
+    if not amount:
+        return "0"
+    return f"{amount.normalize():f}"

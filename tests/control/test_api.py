@@ -116,7 +116,7 @@ def test_reset_forgets_messages_and_restores_configured_accounts(doc_server) -> 
         assert http.post("/_mock/reset").json() == {"status": "ok"}
         assert http.get("/_mock/health").json()["messages"] == 0
         logins = [a["login"] for a in http.get("/_mock/accounts").json()["accounts"]]
-        assert logins == ["alex", "test"]
+        assert logins == ["alex", "test", "demo"]
         assert http.get("/sys/balance.php", params={"login": "alex", "psw": "123"}).text == \
             "1000.00"
 

@@ -81,7 +81,8 @@ tariff = { default = "1.40", "25001" = "2.10" }
 limits = { "smsc.duplicate_send" = false }
 """))
     specs = accounts_of(settings)
-    assert set(specs) == {("smsc", "alex"), ("smspager", "test"), ("smsc", "shop")}
+    assert set(specs) == {("smsc", "alex"), ("smspager", "test"), ("targetsms", "demo"),
+                          ("smsc", "shop")}
     shop = account_from_spec(specs[("smsc", "shop")])
     assert (shop.balance, shop.credit) == (Decimal("50.00"), Decimal("10"))
     assert shop.api_keys == {"K3Y"}
@@ -98,7 +99,7 @@ provider = "smsc"
 login = "alex"
 password = "other"
 """))
-    assert len(settings.accounts) == 2
+    assert len(settings.accounts) == 3
     assert account_from_spec(accounts_of(settings)[("smsc", "alex")]).check_password("other")
 
 
@@ -109,7 +110,7 @@ provider = "targetsms"
 login = "alex"
 """))
     assert set(accounts_of(settings)) == {("smsc", "alex"), ("smspager", "test"),
-                                          ("targetsms", "alex")}
+                                          ("targetsms", "demo"), ("targetsms", "alex")}
 
 
 def test_file_overrides_limits_with_dotted_keys(tmp_path: Path) -> None:

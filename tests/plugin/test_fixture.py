@@ -61,4 +61,4 @@ def test_uses_the_given_server(sms_mocks):
                                                f"--sms-mocks-url={server.url}")
         result.assert_outcomes(passed=1)
         accounts = server.app.state.gateway.accounts
-        assert len(accounts) == 3  # alex, test, and the account the inner test made
+        assert len(accounts) == 4  # alex, test, demo, and the account the inner test made

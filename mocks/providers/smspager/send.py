@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from mocks.core.gateway import Item, Refusal, Rejected, SendRefused, SendRequest
 from mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE
-from mocks.core.money import ZERO
+from mocks.core.money import ZERO, php_float
 from mocks.core.phones import parse
 from mocks.providers.smspager import codes, xmlio
 from mocks.providers.smspager.endpoint import DATETIME, Call
@@ -19,12 +19,8 @@ MAX_SMSID = 21
 _NOT_RECEIVERS = frozenset({ERR_BAD_NUMBER, ERR_NO_ROUTE})
 
 
-def number(value: object) -> str:
-    """A decimal as PHP prints a float: no trailing zeros, no exponent."""
-    if not value:
-        return "0"
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    return f"{amount.normalize():f}"
+def number(value: Decimal) -> str:
+    return php_float(value)
 
 
 def _recipients(call: Call) -> tuple[str | None, list[Item]]:

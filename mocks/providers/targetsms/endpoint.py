@@ -1,0 +1,95 @@
+"""sendsms.php: one path for every command, told apart by its parameters (001).
+
+Parameters come as GET or a POST form, in UTF-8; answers are UTF-8 plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mocks.core.accounts import Account
+from mocks.core.gateway import Gateway
+from mocks.http import (
+    BodyTooLarge,
+    CommandApp,
+    Receive,
+    Send,
+    decode_pairs,
+    form_pairs,
+    header,
+    is_form,
+    read_body,
+    respond,
+)
+from mocks.providers.targetsms import texts
+
+PROVIDER = "targetsms"
+CONTENT_TYPE = b"text/plain; charset=utf-8"
+MAX_BODY = 256 * 1024
+
+
+class TargetError(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass(slots=True)
+class Call:
+    gateway: Gateway
+    account: Account
+    params: dict[str, str]
+
+
+Command = Callable[[Call], str]
+
+
+class Endpoint(CommandApp[Callable[[Call], str]]):
+    """sendsms.php: balance=1 reads the balance, smsid reads a status, anything else sends."""
+
+    log = logging.getLogger("mocks.targetsms")
+
+    def __init__(self, send: Command, status: Command, balance: Command) -> None:
+        super().__init__(send)
+        self.status, self.balance = status, balance
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        gateway: Gateway = scope["app"].state.gateway
+        gateway.tick()
+        try:
+            pairs = form_pairs(scope.get("query_string", b""))
+            if scope["method"] == "POST" and (is_form(scope)
+                                              or header(scope, b"content-type") is None):
+                try:
+                    pairs += form_pairs(await read_body(scope, receive, MAX_BODY))
+                except BodyTooLarge:
+                    raise TargetError(texts.TOO_LARGE) from None
+            params = decode_pairs(pairs, "utf-8")
+            call = Call(gateway, _authenticate(gateway, params), params)
+            rule_key = (call.account.key, hash(frozenset(params.items())))
+            if not gateway.allow("targetsms.duplicate", call.account, rule_key):
+                raise TargetError(texts.DUPLICATE)
+            if params.get("balance") == "1":
+                answer = self.balance(call)
+            elif "smsid" in params:
+                answer = self.status(call)
+            else:
+                answer = self.command(call)
+        except TargetError as exc:
+            answer = exc.text
+        except Exception:
+            self.internal_error(scope)
+            answer = texts.FAILURE
+        await respond(send, answer.encode("utf-8"), CONTENT_TYPE)
+
+
+def _authenticate(gateway: Gateway, params: dict[str, str]) -> Account:
+    account = gateway.accounts.get(PROVIDER, params.get("user", ""))
+    if account is None or account.password != params.get("pwd"):
+        raise TargetError(texts.AUTH)
+    if account.blocked:
+        raise TargetError(texts.BLOCKED)
+    return account

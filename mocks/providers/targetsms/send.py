@@ -1,0 +1,103 @@
+"""Sending: user, pwd, sadr, dadr (a comma list), text, name_delivery (001, 2)."""
+
+from __future__ import annotations
+
+from mocks.core.accounts import SenderState
+from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest
+from mocks.core.phones import PhoneProblem, parse
+from mocks.core.segments import segment
+from mocks.providers.targetsms import texts
+from mocks.providers.targetsms.endpoint import Call, TargetError
+
+LINK = "{link}"
+
+
+def _sender(call: Call) -> str:
+    sender = call.params.get("sadr", "").strip()
+    if not sender:
+        raise TargetError(texts.NO_SENDER)
+    if len(sender) > (15 if sender.isdigit() else 11):
+        raise TargetError(texts.SENDER_TOO_LONG)
+    state = call.account.sender_state(sender)
+    if state is None:
+        raise TargetError(texts.UNKNOWN_SENDER)
+    if state is not SenderState.APPROVED:
+        raise TargetError(texts.SENDER_NOT_MODERATED)
+    return sender
+
+
+def _text(call: Call) -> str:
+    text = call.params.get("text", "")
+    if not text.strip():
+        raise TargetError(texts.NO_TEXT)
+    if LINK in text:  # a text built around a link needs the link to put in
+        link = call.params.get("link", "").strip()
+        if not link:
+            raise TargetError(texts.NO_LINK)
+        text = text.replace(LINK, link)
+    lowered = text.lower()
+    if any(word in lowered for word in call.account.banned_words):
+        raise TargetError(texts.TEXT_REJECTED)
+    return text
+
+
+def _numbers(call: Call) -> list[str]:
+    numbers = [n.strip() for n in call.params.get("dadr", "").split(",") if n.strip()]
+    if not numbers:
+        raise TargetError(texts.NO_NUMBER)
+    for raw in numbers:
+        if len(raw) >= 15:
+            raise TargetError(texts.NUMBER_TOO_LONG)
+    return numbers
+
+
+def _check_numbers(call: Call, numbers: list[str], parts: int) -> dict[str, int]:
+    """Refuse the whole request for its first undeliverable number, as the one-text answer
+    can only tell one error; returns the prepaid parts each package would pay."""
+    account = call.account
+    use: dict[str, int] = {}
+    for raw in numbers:
+        phone = parse(raw)
+        if phone.problem is PhoneProblem.FORMAT:
+            raise TargetError(texts.NO_NUMBER)
+        if phone.problem is not None or phone.info is None:
+            raise TargetError(texts.CLOSED)
+        if phone.digits in account.stop_list:
+            raise TargetError(texts.STOP_LIST)
+        if account.closes(phone.info):
+            raise TargetError(texts.CLOSED_FOR_YOU)
+        if account.packages:
+            keys = account.packages_for(phone.info)
+            if not keys:  # no package of the account covers the direction
+                raise TargetError(texts.PLATFORM_OUT)
+            key = next((k for k in keys if account.packages[k] - use.get(k, 0) >= parts), None)
+            if key is None:
+                raise TargetError(texts.PACKAGE_OUT)
+            use[key] = use.get(key, 0) + parts
+    return use
+
+
+_REFUSALS = {
+    Refusal.ACCOUNT_BLOCKED: texts.BLOCKED,
+    Refusal.SENDER_UNKNOWN: texts.UNKNOWN_SENDER,
+    Refusal.SENDER_NOT_MODERATED: texts.SENDER_NOT_MODERATED,
+    Refusal.NO_FUNDS: texts.NO_FUNDS,
+    Refusal.BAD_NUMBERS: texts.NO_NUMBER,
+    Refusal.UNDELIVERABLE: texts.CLOSED,
+}
+
+
+def send(call: Call) -> str:
+    """One message per number; the answer is their ids, comma-separated."""
+    text = _text(call)
+    numbers = _numbers(call)
+    sender = _sender(call)
+    use = _check_numbers(call, numbers, segment(text).parts)
+    item = Item(numbers, text, sender, call.params.get("name_delivery", ""))
+    try:
+        result = call.gateway.send(call.account, SendRequest([item], id_from_batch=True))
+    except SendRefused as refused:
+        raise TargetError(_REFUSALS[refused.reason]) from None
+    for key, parts in use.items():
+        call.account.packages[key] -= parts
+    return ",".join(str(m.id) for m in result.messages)

@@ -1,0 +1,59 @@
+"""TargetSMS's vocabulary: the document's error texts, verbatim (001, 2.3), and its statuses.
+
+Clients match these strings exactly (FACTS C.2), so they are kept byte for byte, including the
+document's "Такого отправителя Нет." with its capital Н.
+"""
+
+from __future__ import annotations
+
+from mocks.core.messages import Message, State
+
+PLATFORM_OUT = "У нас закончились SMS. Для разрешения проблемы свяжитесь с менеджером."
+PACKAGE_OUT = "Закончились SMS."
+BLOCKED = "Аккаунт заблокирован."
+NO_NUMBER = "Укажите номер телефона."
+STOP_LIST = "Номер телефона присутствует в стоп-листе."
+CLOSED_FOR_YOU = "Данное направление закрыто для вас."
+CLOSED = "Данное направление закрыто."
+NO_FUNDS = ("Недостаточно средств для отправки SMS. SMS будет отправлена как только вы "
+            "пополните счет по данному направлению.")
+TEXT_REJECTED = "Текст SMS отклонен модератором."
+NO_SENDER = "Нет отправителя."
+SENDER_TOO_LONG = ("Отправитель не должен превышать 15 символов для цифровых номеров и 11 "
+                   "символов для буквенно-числовых.")
+NUMBER_TOO_LONG = "Номер телефона должен быть меньше 15 символов."
+NO_TEXT = "Нет текста сообщения."
+NO_LINK = "Нет ссылки."
+UNKNOWN_SENDER = "Такого отправителя Нет."
+SENDER_NOT_MODERATED = "Отправитель не прошел модерацию."
+DUPLICATE = "error: Попытка отправки более одного одинакового запроса в течение минуты"
+
+ALL = (PLATFORM_OUT, PACKAGE_OUT, BLOCKED, NO_NUMBER, STOP_LIST, CLOSED_FOR_YOU, CLOSED, NO_FUNDS,
+       TEXT_REJECTED, NO_SENDER, SENDER_TOO_LONG, NUMBER_TOO_LONG, NO_TEXT, NO_LINK,
+       UNKNOWN_SENDER, SENDER_NOT_MODERATED, DUPLICATE)
+
+# Not in the document, which lists no answer for these; "error: ..." as its one prefixed text
+# does, so clients that look for "error" see them as errors.
+AUTH = "error: wrong login or password"
+NOT_FOUND = "error: sms not found"
+TOO_LARGE = "error: request too large"
+FAILURE = "error: temporary failure"
+
+SEND, DELIVER, NOT_DELIVER, EXPIRED, PARTLY = (
+    "send", "deliver", "not_deliver", "expired", "partly_deliver")
+
+# Delivery errors that mean the subscriber was out of reach: TargetSMS calls those "expired".
+_ABSENT = frozenset({6})
+
+
+def status(message: Message) -> str:
+    state = message.state
+    if state is State.QUEUED or state is State.SENT:
+        return SEND
+    if state is State.DELIVERED:
+        return DELIVER
+    if state is State.EXPIRED:
+        return PARTLY  # validity ran out with no report at all
+    if state is State.UNDELIVERED and message.err in _ABSENT:
+        return EXPIRED
+    return NOT_DELIVER

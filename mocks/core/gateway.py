@@ -44,6 +44,8 @@ class Refusal(Enum):
     SENDER_UNKNOWN = "sender_unknown"
     SENDER_NOT_MODERATED = "sender_not_moderated"
     NO_FUNDS = "no_funds"
+    NO_PACKAGE = "no_package"  # the account pays by packages and none covers a number
+    PACKAGE_USED_UP = "package_used_up"  # the packages that cover a number are used up
     BAD_NUMBERS = "bad_numbers"  # every recipient has a malformed number
     UNDELIVERABLE = "undeliverable"  # every recipient is refused for another reason
 
@@ -210,6 +212,7 @@ class Gateway:
         planned, rejected = self._plan(account, request, ext_id)
         total = sum((p.cost for p in planned), ZERO)
         parts = sum(p.parts for p in planned)
+        packages = self._package_use(account, planned, ext_id)
         if dry_run:
             return SendResult(ext_id or "", [], rejected, parts, total, account.balance,
                               accepted=len(planned))
@@ -218,6 +221,8 @@ class Gateway:
             raise SendRefused(Refusal.NO_FUNDS, ext_id, rejected=rejected,
                               accepted=len(planned))
         self.ledger.charge(account, total)
+        for key, used in packages.items():
+            account.packages[key] -= used
         now = self.clock.now()
         send_at = now if request.send_at is None else max(now, request.send_at)
         valid_until = send_at + (request.valid_seconds or self.timings.validity_seconds)
@@ -274,6 +279,24 @@ class Gateway:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id, rejected=rejected)
         return planned, rejected
+
+    def _package_use(self, account: Account, planned: list[_Planned],
+                     ext_id: str | None) -> dict[str, int]:
+        """Parts each prepaid package would pay, most specific package first; refused when a
+        number has no package, or its packages are used up. Empty without packages."""
+        use: dict[str, int] = {}
+        if not account.packages:
+            return use
+        for p in planned:
+            keys = account.packages_for(p.info)
+            if not keys:
+                raise SendRefused(Refusal.NO_PACKAGE, ext_id)
+            key = next((k for k in keys if account.packages[k] - use.get(k, 0) >= p.parts),
+                       None)
+            if key is None:
+                raise SendRefused(Refusal.PACKAGE_USED_UP, ext_id)
+            use[key] = use.get(key, 0) + p.parts
+        return use
 
     def _recipient(self, account: Account, raw: str,
                    request: SendRequest) -> tuple[str, NumberInfo | None, int]:

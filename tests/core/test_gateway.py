@@ -340,3 +340,19 @@ def test_mail_channel_sends_to_addresses(gw: Gateway, shop: Account) -> None:
     result = send(gw, shop, "a@b.ru", "bad", channel="mail")
     assert [m.phone for m in result.messages] == ["a@b.ru"]
     assert [(r.raw, r.err) for r in result.rejected] == [("bad", 249)]
+
+
+# prepaid packages -----------------------------------------------------------------------------
+def test_packages_pay_most_specific_first(gw: Gateway, shop: Account) -> None:
+    shop.packages = {"МТС": 1, "Россия": 2, "Остальные": 5}
+    send(gw, shop, "79161234567", "79161234568", "79011234567")
+    assert shop.packages == {"МТС": 0, "Россия": 0, "Остальные": 5}
+
+
+def test_no_package_for_a_direction_and_used_up_packages_refuse(gw: Gateway,
+                                                                shop: Account) -> None:
+    shop.packages = {"Мегафон": 1}
+    assert refusal(gw, shop, "79161234567") is Refusal.NO_PACKAGE
+    shop.packages = {"МТС": 1}
+    assert refusal(gw, shop, "79161234567", "79161234568") is Refusal.PACKAGE_USED_UP
+    assert shop.packages == {"МТС": 1}  # a refused send uses nothing

@@ -20,6 +20,8 @@ _REFUSALS = {
     Refusal.SENDER_UNKNOWN: codes.DENIED,
     Refusal.SENDER_NOT_MODERATED: codes.DENIED,
     Refusal.NO_FUNDS: codes.NO_MONEY,
+    Refusal.NO_PACKAGE: codes.NO_MONEY,
+    Refusal.PACKAGE_USED_UP: codes.NO_MONEY,
     Refusal.BAD_NUMBERS: codes.BAD_NUMBER,
     Refusal.UNDELIVERABLE: codes.CANNOT_DELIVER,
 }

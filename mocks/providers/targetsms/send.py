@@ -5,7 +5,6 @@ from __future__ import annotations
 from mocks.core.accounts import SenderState
 from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest
 from mocks.core.phones import PhoneProblem, parse
-from mocks.core.segments import segment
 from mocks.providers.targetsms import texts
 from mocks.providers.targetsms.endpoint import Call, TargetError
 
@@ -51,11 +50,10 @@ def _numbers(call: Call) -> list[str]:
     return numbers
 
 
-def _check_numbers(call: Call, numbers: list[str], parts: int) -> dict[str, int]:
+def _check_numbers(call: Call, numbers: list[str]) -> None:
     """Refuse the whole request for its first undeliverable number, as the one-text answer
-    can only tell one error; returns the prepaid parts each package would pay."""
+    can only tell one error."""
     account = call.account
-    use: dict[str, int] = {}
     for raw in numbers:
         phone = parse(raw)
         if phone.problem is PhoneProblem.FORMAT:
@@ -66,15 +64,6 @@ def _check_numbers(call: Call, numbers: list[str], parts: int) -> dict[str, int]
             raise TargetError(texts.STOP_LIST)
         if account.closes(phone.info):
             raise TargetError(texts.CLOSED_FOR_YOU)
-        if account.packages:
-            keys = account.packages_for(phone.info)
-            if not keys:  # no package of the account covers the direction
-                raise TargetError(texts.PLATFORM_OUT)
-            key = next((k for k in keys if account.packages[k] - use.get(k, 0) >= parts), None)
-            if key is None:
-                raise TargetError(texts.PACKAGE_OUT)
-            use[key] = use.get(key, 0) + parts
-    return use
 
 
 _REFUSALS = {
@@ -82,6 +71,8 @@ _REFUSALS = {
     Refusal.SENDER_UNKNOWN: texts.UNKNOWN_SENDER,
     Refusal.SENDER_NOT_MODERATED: texts.SENDER_NOT_MODERATED,
     Refusal.NO_FUNDS: texts.NO_FUNDS,
+    Refusal.NO_PACKAGE: texts.PLATFORM_OUT,
+    Refusal.PACKAGE_USED_UP: texts.PACKAGE_OUT,
     Refusal.BAD_NUMBERS: texts.NO_NUMBER,
     Refusal.UNDELIVERABLE: texts.CLOSED,
 }
@@ -92,12 +83,10 @@ def send(call: Call) -> str:
     text = _text(call)
     numbers = _numbers(call)
     sender = _sender(call)
-    use = _check_numbers(call, numbers, segment(text).parts)
+    _check_numbers(call, numbers)
     item = Item(numbers, text, sender, call.params.get("name_delivery", ""))
     try:
         result = call.gateway.send(call.account, SendRequest([item], id_from_batch=True))
     except SendRefused as refused:
         raise TargetError(_REFUSALS[refused.reason]) from None
-    for key, parts in use.items():
-        call.account.packages[key] -= parts
     return ",".join(str(m.id) for m in result.messages)

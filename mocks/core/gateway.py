@@ -43,6 +43,7 @@ class Refusal(Enum):
     ACCOUNT_BLOCKED = "account_blocked"
     SENDER_UNKNOWN = "sender_unknown"
     SENDER_NOT_MODERATED = "sender_not_moderated"
+    TEXT_REJECTED = "text_rejected"  # the account's moderation refuses a word of the text
     NO_FUNDS = "no_funds"
     NO_PACKAGE = "no_package"  # the account pays by packages and none covers a number
     PACKAGE_USED_UP = "package_used_up"  # the packages that cover a number are used up
@@ -258,6 +259,8 @@ class Gateway:
             text = self._share(translit(item.text, request.translit) if request.translit
                                else item.text)
             comment = self._share(item.comment)
+            if account.banned_words and any(w in text.lower() for w in account.banned_words):
+                raise SendRefused(Refusal.TEXT_REJECTED, ext_id)
             if request.maxsms:
                 text = trim_to_parts(text, request.maxsms)
             seg = segment(text)
@@ -310,7 +313,7 @@ class Gateway:
             return phone.digits, None, ERR_BAD_NUMBER
         if phone.problem is not None:
             return phone.digits, phone.info, ERR_NO_ROUTE
-        if phone.digits in account.stop_list:
+        if phone.digits in account.stop_list or (phone.info and account.closes(phone.info)):
             return phone.digits, phone.info, ERR_NUMBER_FORBIDDEN
         rule = request.per_number_rule
         if rule is not None and rule.enabled and not self.streaks.check(

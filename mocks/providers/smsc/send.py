@@ -19,6 +19,7 @@ _REFUSALS = {
     Refusal.ACCOUNT_BLOCKED: codes.DENIED,
     Refusal.SENDER_UNKNOWN: codes.DENIED,
     Refusal.SENDER_NOT_MODERATED: codes.DENIED,
+    Refusal.TEXT_REJECTED: codes.DENIED,  # 002 error 6: "по тексту или по имени отправителя"
     Refusal.NO_FUNDS: codes.NO_MONEY,
     Refusal.NO_PACKAGE: codes.NO_MONEY,
     Refusal.PACKAGE_USED_UP: codes.NO_MONEY,

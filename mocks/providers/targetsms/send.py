@@ -34,9 +34,6 @@ def _text(call: Call) -> str:
         if not link:
             raise TargetError(texts.NO_LINK)
         text = text.replace(LINK, link)
-    lowered = text.lower()
-    if any(word in lowered for word in call.account.banned_words):
-        raise TargetError(texts.TEXT_REJECTED)
     return text
 
 
@@ -52,7 +49,7 @@ def _numbers(call: Call) -> list[str]:
 
 def _check_numbers(call: Call, numbers: list[str]) -> None:
     """Refuse the whole request for its first undeliverable number, as the one-text answer
-    can only tell one error."""
+    can only tell one error (the core would send to the others), in TargetSMS's words."""
     account = call.account
     for raw in numbers:
         phone = parse(raw)
@@ -70,6 +67,7 @@ _REFUSALS = {
     Refusal.ACCOUNT_BLOCKED: texts.BLOCKED,
     Refusal.SENDER_UNKNOWN: texts.UNKNOWN_SENDER,
     Refusal.SENDER_NOT_MODERATED: texts.SENDER_NOT_MODERATED,
+    Refusal.TEXT_REJECTED: texts.TEXT_REJECTED,
     Refusal.NO_FUNDS: texts.NO_FUNDS,
     Refusal.NO_PACKAGE: texts.PLATFORM_OUT,
     Refusal.PACKAGE_USED_UP: texts.PACKAGE_OUT,

@@ -321,3 +321,14 @@ def test_huge_body_is_a_parameter_error(smsc: Smsc) -> None:
         headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 200
     assert response.text == '{"error":"parameters error","error_code":1}'
+
+
+def test_a_banned_word_is_error_6(sms_mocks: Sandbox, http) -> None:
+    smsc = Smsc(http, sms_mocks.account("smsc", banned_words=["казино"]))
+    assert smsc.send(phones=PHONE, mes="Лучшее КАЗИНО", charset="utf-8", fmt=1, id=3) == "3,-6"
+
+
+def test_a_closed_direction_is_error_8(sms_mocks: Sandbox, http) -> None:
+    smsc = Smsc(http, sms_mocks.account("smsc", closed=["UA"]))
+    assert smsc.send(phones="380671234567", mes="x", fmt=1, id=3) == "3,-8"
+    assert smsc.send(phones="79161234567", mes="x", fmt=1, id=4) == "4,1"

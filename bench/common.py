@@ -29,7 +29,7 @@ PAGER_ACCOUNT: dict[str, Any] = {**BENCH_ACCOUNT, "provider": "smspager"}
 def settings() -> Settings:
     """The emulator's default settings (real clock, speed 1, default limits) plus the bench
     accounts, one per provider measured."""
-    base = Settings()
+    base = Settings(freeze_gc=True)  # as `sms-mocks serve` runs
     base.accounts += [dict(BENCH_ACCOUNT), dict(PAGER_ACCOUNT)]
     return base
 

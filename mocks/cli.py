@@ -41,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed)
+                        seed=args.seed, freeze_gc=True)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -74,6 +74,7 @@ class Settings:
     clock_speed: float = 1.0
     clock_start: float | None = None  # epoch seconds; None: now
     seed: int = 0
+    freeze_gc: bool = False  # a long-running server (the CLI) sets this; tests need not
     timings: Timings = field(default_factory=Timings)
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(

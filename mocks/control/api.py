@@ -172,7 +172,10 @@ async def advance(request: Request) -> JSONResponse:
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
         raise BadRequest("seconds: a number >= 0")
     gateway = _runtime(request).gateway
-    fired = gateway.advance(float(seconds))
+    try:
+        fired = gateway.advance(float(seconds))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
     return JSONResponse({**_clock_view(gateway), "fired": fired})
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 ZERO = Decimal("0")
+LIMIT = Decimal("1e15")
+SMALLEST = Decimal("0.000001")
 
 
 def to_money(value: object) -> Decimal:
@@ -18,6 +20,8 @@ def to_money(value: object) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from None
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
+    if abs(amount) >= LIMIT or amount != amount.quantize(SMALLEST):
+        raise ValueError(f"an amount must be below {LIMIT} with at most 6 decimals: {value!r}")
     return amount
 
 

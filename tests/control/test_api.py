@@ -127,3 +127,18 @@ def test_openapi_describes_every_control_route(http: httpx.Client) -> None:
     assert set(document["paths"]) == {
         "/_mock/health", "/_mock/messages", "/_mock/messages/{id}", "/_mock/accounts",
         "/_mock/clock", "/_mock/clock/advance", "/_mock/reset", "/_mock/openapi.json"}
+
+
+def test_an_absurd_advance_is_refused_and_the_clock_keeps_working(http: httpx.Client) -> None:
+    response = http.post("/_mock/clock/advance", content=b'{"seconds": 1e308}')
+    assert response.status_code == 400
+    assert "at most" in response.json()["error"]
+    assert http.post("/_mock/clock/advance", json={"seconds": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("balance", ["1e999999", "0.0000001", "1000000000000000"])
+def test_absurd_amounts_are_refused(http: httpx.Client, balance: str) -> None:
+    response = http.post("/_mock/accounts", json={"provider": "smsc", "login": "rich",
+                                                  "balance": balance})
+    assert response.status_code == 400
+    assert "an amount must be below" in response.json()["error"]

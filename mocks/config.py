@@ -99,6 +99,7 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
         raise ConfigError(f"an account needs {missing.args[0]!r}") from None
     if provider not in PROVIDERS:
         raise ConfigError(f"unknown provider {provider!r}; one of {', '.join(PROVIDERS)}")
+    _check_types(spec)
     try:
         senders = {str(k): SenderState(v) for k, v in spec.get("senders", {"SMSC": "approved"})
                    .items()}
@@ -123,8 +124,35 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
             tz=int(spec.get("tz", 0)),
             limits=_limit_overrides(spec.get("limits", {})),
         )
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ConfigError(f"account {provider}/{login}: {exc}") from None
+
+
+_STRINGS = ("provider", "login", "password", "currency")
+_LISTS = ("api_keys", "stop_list", "closed", "banned_words")
+_TABLES = ("senders", "tariff", "groups", "packages", "limits")
+
+
+def _check_types(spec: dict[str, Any]) -> None:
+    """Refuse wrong JSON/TOML types outright rather than coercing them into surprises."""
+    for key in _STRINGS:
+        if key in spec and not isinstance(spec[key], str):
+            raise ConfigError(f"{key} must be a string")
+    for key in _LISTS:
+        if key in spec and not (isinstance(spec[key], list)
+                                and all(isinstance(v, str) for v in spec[key])):
+            raise ConfigError(f"{key} must be a list of strings")
+    for key in _TABLES:
+        if key in spec and not isinstance(spec[key], dict):
+            raise ConfigError(f"{key} must be a table")
+    if "blocked" in spec and not isinstance(spec["blocked"], bool):
+        raise ConfigError("blocked must be true or false")
+    tz = spec.get("tz", 0)
+    if isinstance(tz, bool) or not isinstance(tz, int) or not -12 <= tz <= 12:
+        raise ConfigError("tz must be a whole number of hours from Moscow, -12..12")
+    for name, count in spec.get("packages", {}).items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ConfigError(f"package {name!r} must be a whole number >= 0")
 
 
 def _flatten_limits(raw: Any) -> dict[str, Any]:
@@ -150,6 +178,11 @@ def _limit_overrides(raw: Any) -> dict[str, Any]:
             raise ConfigError(f"limit {name!r}: true, false or a table")
         if isinstance(value, dict):
             Rule().with_overrides(value)  # validates the keys
+            for field_name, setting in value.items():
+                wanted = bool if field_name == "enabled" else (int, float)
+                if isinstance(setting, bool) is not (wanted is bool) or not isinstance(
+                        setting, wanted):
+                    raise ConfigError(f"limit {name!r}: {field_name} has the wrong type")
     return dict(raw)
 
 
@@ -221,7 +254,7 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
                                settings.timings.report_seconds),
         validity_seconds=_number(delivery, "delivery", "validity_hours", 24) * 3600,
     )
-    for name, raw in _flatten_limits(data.get("limits", {})).items():
+    for name, raw in _limit_overrides(data.get("limits", {})).items():
         if name not in DEFAULT_RULES:
             raise ConfigError(f"unknown limit {name!r}; one of {', '.join(DEFAULT_RULES)}")
         settings.rules[name] = _rule(name, raw)

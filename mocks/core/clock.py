@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-MAX_STEP = 100 * 365 * 24 * 3600.0  # a century: any further and dates stop printing
+MAX_STEP = 100 * 365 * 24 * 3600.0  # a century per step
+LATEST = 253402300799.0  # 9999-12-31 23:59:59 UTC: later readings cannot be printed as dates
 
 
 class Clock:
@@ -42,6 +43,8 @@ class Clock:
     def advance(self, seconds: float) -> float:
         if not 0 <= seconds <= MAX_STEP:
             raise ValueError(f"the clock moves forward, at most {MAX_STEP:.0f} s at a time")
+        if self.now() + seconds > LATEST:
+            raise ValueError("the clock cannot pass the year 9999")
         self._rebase()
         self._base += seconds
         return self._base
@@ -54,8 +57,8 @@ class Clock:
 
     def set_time(self, at: float) -> None:
         """Jump to an absolute reading (forward only, so due timers are never skipped)."""
-        if at < self.now():
-            raise ValueError("the clock only moves forward")
+        if not self.now() <= at <= LATEST:
+            raise ValueError("the clock only moves forward, and not past the year 9999")
         self._rebase()
         self._base = float(at)
 

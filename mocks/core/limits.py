@@ -58,6 +58,8 @@ class SlidingWindow:
         self._prune(now, rule.window)
         stamps = self._hits.get(key)
         if stamps is None:
+            if rule.max < 1:
+                return False
             self._hits[key] = [now]
             return True
         while stamps and stamps[0] <= now - rule.window:

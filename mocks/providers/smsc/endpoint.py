@@ -60,13 +60,13 @@ def php_int(value: str | None, default: int = 0) -> int:
     """PHP's intval on a request value: leading digits, else the default."""
     if not value:
         return default
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     text = value.strip()
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")
     end = 0
-    while end < len(digits) and digits[end].isdigit():
+    while end < len(digits) and "0" <= digits[end] <= "9":
         end += 1
     return sign * int(digits[:end]) if end else default
 
@@ -144,7 +144,10 @@ class Endpoint(CommandApp[Command]):
         finally:
             if entered is not None:
                 gateway.in_flight.leave(entered)
-        _record_for_block(gateway, client, account, login, error)
+        try:
+            _record_for_block(gateway, client, account, login, error)
+        except Exception:
+            self.internal_error(scope)
         await respond(send, answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
 
 

@@ -44,8 +44,8 @@ def _ext_id(value: str | None) -> str | None:
     """A client id: 1..2147483647, or up to 40 of [A-Za-z0-9.-_] (002, `id`)."""
     if value is None or value == "":
         return None
-    if value.isdigit():
-        if not 1 <= int(value) <= 2147483647:
+    if value.isascii() and value.isdigit():
+        if len(value) > 10 or not 1 <= int(value) <= 2147483647:
             raise SmscError(codes.PARAMS)
         return str(int(value))
     if not _ID.match(value):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4}) (\d{1,2}):(\d{2})$")
-_WINDOW = re.compile(r"^(\d{1,2})-(\d{1,2})$")
-_VALID_HM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DOTTED = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{2}|[0-9]{4}) ([0-9]{1,2}):([0-9]{2})$")
+_WINDOW = re.compile(r"^([0-9]{1,2})-([0-9]{1,2})$")
+_VALID_HM = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 class BadTime(ValueError):
@@ -31,20 +31,38 @@ def _absolute(day: int, month: int, year: int, hour: int, minute: int, tz_hours:
         raise BadTime("no such date") from None
 
 
+LATEST = 253402300799  # 9999-12-31 23:59:59 UTC
+
+
+def _digits(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
 def send_time(value: str, now: float, tz_hours: int) -> float | None:
     """When to send, as a timestamp; None means now. Raises BadTime (SMSC error 5)."""
-    value = value.strip()
+    if not -12 <= tz_hours <= 12:
+        raise BadTime("tz is -12..12 hours from Moscow")
+    try:
+        at = _send_time(value.strip(), now, tz_hours)
+    except (ValueError, OverflowError):
+        raise BadTime(value) from None
+    if at is not None and not 0 <= at <= LATEST:
+        raise BadTime(value)
+    return at
+
+
+def _send_time(value: str, now: float, tz_hours: int) -> float | None:
     if value in ("", "0"):
         return None
     if value.startswith("+"):
-        if not value[1:].isdigit():
+        if not _digits(value[1:]) or len(value) > 12:
             raise BadTime(value)
         return now + int(value[1:]) * 60
-    if value.isdigit() and len(value) == 10:
+    if _digits(value) and len(value) == 10:
         d = value
         return _absolute(int(d[0:2]), int(d[2:4]), int(d[4:6]), int(d[6:8]), int(d[8:10]),
                          tz_hours)
-    if value.isdigit() and value.startswith("0"):
+    if _digits(value) and value.startswith("0") and len(value) <= 13:
         return float(int(value[1:]))
     match = _DOTTED.match(value)
     if match:
@@ -76,8 +94,8 @@ def validity(value: str) -> float | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(min(max(int(value), 1), 24) * 3600)
+    if _digits(value):
+        return float(min(max(int(value[:4]), 1), 24) * 3600)
     match = _VALID_HM.match(value)
     if not match or int(match[2]) > 59:
         raise ValueError(value)

@@ -52,17 +52,19 @@ def _send_at(call: Call) -> float | None:
     if not value:
         return None
     try:
-        local = datetime.strptime(value, DATETIME)
-    except ValueError:
+        at = datetime.strptime(value, DATETIME).replace(tzinfo=call.local_zone()).timestamp()
+    except (ValueError, OverflowError):
         raise PagerError(codes.BAD_DATETIME) from None
-    return local.replace(tzinfo=call.local_zone()).timestamp()
+    if not 0 <= at <= 253402300799:
+        raise PagerError(codes.BAD_DATETIME)
+    return at
 
 
 def _validity(call: Call) -> float | None:
     value = call.field("vp")
     if not value:
         return None
-    if not value.isdigit() or int(value) == 0:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) == 0:
         raise PagerError(codes.MISSING)
     return float(int(value))
 
@@ -97,7 +99,7 @@ def send(call: Call) -> bytes:
         raise PagerError(codes.MISSING)
     request = _request(call)
     gateway = call.gateway
-    when = call.local_time(request.send_at or gateway.now())
+    when = call.local_time(max(request.send_at or 0.0, gateway.now()))
     try:
         result = gateway.send(call.account, request, dry_run=action == "check")
     except SendRefused as refused:

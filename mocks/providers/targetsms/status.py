@@ -15,7 +15,8 @@ MOSCOW = timezone(timedelta(hours=3))
 
 def _message(call: Call) -> Message:
     raw = call.params.get("smsid", "").strip()
-    message = call.gateway.store.get(int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    plain = raw.isascii() and raw.isdigit() and len(raw) < 19
+    message = call.gateway.store.get(int(raw)) if plain else None
     if message is None or message.account is not call.account or message.provider != PROVIDER:
         raise TargetError(texts.NOT_FOUND)
     return message

@@ -177,7 +177,10 @@ def _limit_overrides(raw: Any) -> dict[str, Any]:
         if not isinstance(value, bool | dict):
             raise ConfigError(f"limit {name!r}: true, false or a table")
         if isinstance(value, dict):
-            Rule().with_overrides(value)  # validates the keys
+            try:
+                Rule().with_overrides(value)  # validates the keys
+            except TypeError as exc:
+                raise ConfigError(f"limit {name!r}: {exc}") from None
             for field_name, setting in value.items():
                 wanted = bool if field_name == "enabled" else (int, float)
                 if isinstance(setting, bool) is not (wanted is bool) or not isinstance(

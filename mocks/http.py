@@ -81,6 +81,16 @@ def decode_pairs(pairs: list[tuple[bytes, bytes]], encoding: str) -> dict[str, s
     return out
 
 
+async def posted_form(scope: dict[str, Any], receive: Receive, limit: int
+                      ) -> list[tuple[bytes, bytes]]:
+    """The undecoded pairs of a POSTed form (a body with no content type counts as one, as
+    PHP reads it); nothing for other requests. Raises BodyTooLarge past `limit` bytes."""
+    if scope["method"] != "POST" or not (is_form(scope) or header(scope, b"content-type")
+                                         is None):
+        return []
+    return form_pairs(await read_body(scope, receive, limit))
+
+
 def is_form(scope: dict[str, Any]) -> bool:
     content_type = header(scope, b"content-type")
     if content_type is None:

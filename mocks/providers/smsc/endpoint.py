@@ -21,9 +21,7 @@ from mocks.http import (
     Send,
     decode_pairs,
     form_pairs,
-    header,
-    is_form,
-    read_body,
+    posted_form,
     respond,
 )
 from mocks.providers.smsc import codes, formats
@@ -120,17 +118,15 @@ class Endpoint(CommandApp[Command]):
             fmt, login = _fmt(params), _identity(params)
             if _has_credentials(query):
                 account, entered = _admit(gateway, params, client)
-            if scope["method"] == "POST" and (is_form(scope)
-                                              or header(scope, b"content-type") is None):
-                try:
-                    body = await read_body(scope, receive, MAX_BODY)
-                except BodyTooLarge:
-                    raise SmscError(codes.PARAMS) from None
-                if body:
-                    pairs = query + form_pairs(body)
-                    codec = _codec(pairs)
-                    params = decode_pairs(pairs, codec)
-                    fmt, login = _fmt(params), _identity(params)
+            try:
+                posted = await posted_form(scope, receive, MAX_BODY)
+            except BodyTooLarge:
+                raise SmscError(codes.PARAMS) from None
+            if posted:
+                pairs = query + posted
+                codec = _codec(pairs)
+                params = decode_pairs(pairs, codec)
+                fmt, login = _fmt(params), _identity(params)
             if account is None:
                 account, entered = _admit(gateway, params, client)
             answer = self.command(Call(gateway, account, params, fmt))

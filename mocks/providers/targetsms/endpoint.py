@@ -19,9 +19,7 @@ from mocks.http import (
     Send,
     decode_pairs,
     form_pairs,
-    header,
-    is_form,
-    read_body,
+    posted_form,
     respond,
 )
 from mocks.providers.targetsms import texts
@@ -61,12 +59,10 @@ class Endpoint(CommandApp[Callable[[Call], str]]):
         gateway.tick()
         try:
             pairs = form_pairs(scope.get("query_string", b""))
-            if scope["method"] == "POST" and (is_form(scope)
-                                              or header(scope, b"content-type") is None):
-                try:
-                    pairs += form_pairs(await read_body(scope, receive, MAX_BODY))
-                except BodyTooLarge:
-                    raise TargetError(texts.TOO_LARGE) from None
+            try:
+                pairs += await posted_form(scope, receive, MAX_BODY)
+            except BodyTooLarge:
+                raise TargetError(texts.TOO_LARGE) from None
             params = decode_pairs(pairs, "utf-8")
             call = Call(gateway, _authenticate(gateway, params), params)
             rule_key = (call.account.key, hash(frozenset(params.items())))

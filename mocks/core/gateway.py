@@ -376,8 +376,7 @@ class Gateway:
     def _settle(self, message: Message) -> None:
         """Money when a message ends: a cancelled one, or an undelivered one sent on
         pay-on-delivery terms, gets its cost back."""
-        if message.cost and (message.state is State.CANCELLED or (
-                message.pay_on_delivery and message.state is not State.DELIVERED)):
+        if message.cost and message.refunded:
             self.ledger.refund(message.account, message.cost)
 
     def delete(self, message: Message) -> None:

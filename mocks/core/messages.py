@@ -71,6 +71,14 @@ class Message:
     def provider(self) -> str:
         return self.account.provider
 
+    @property
+    def refunded(self) -> bool:
+        """Ended on terms that give the money back: cancelled, or sent pay-on-delivery and
+        not delivered."""
+        state = self.state
+        return state is State.CANCELLED or (self.pay_on_delivery and state.final
+                                            and state is not State.DELIVERED)
+
     def timeline(self) -> list[tuple[State, float, int]]:
         """(state, at, err) from acceptance on. A message only ever moves queued → sent →
         final, so three fields tell the whole story and no per-message list is kept."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from mocks.core.money import php_float
 from mocks.providers.smspager import codes, xmlio
 from mocks.providers.smspager.endpoint import Call
-from mocks.providers.smspager.send import number
 
 
 def balance(call: Call) -> bytes:
     """The account's balance."""
-    return xmlio.answer(codes.OK, [("account", number(call.account.balance))])
+    return xmlio.answer(codes.OK, [("account", php_float(call.account.balance))])

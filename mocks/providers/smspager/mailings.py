@@ -39,13 +39,7 @@ class Mailing:
 
     def payment(self) -> Decimal:
         """What the mailing costs now: refunded messages no longer count."""
-        total = ZERO
-        for m in self.messages:
-            refunded = m.state is State.CANCELLED or (m.pay_on_delivery and m.state.final
-                                                      and m.state is not State.DELIVERED)
-            if not refunded:
-                total += m.cost
-        return total
+        return sum((m.cost for m in self.messages if not m.refunded), ZERO)
 
 
 def mailings(messages: Iterable[Message]) -> list[Mailing]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from mocks.core.money import php_float
 from mocks.providers.smspager import codes, xmlio
 from mocks.providers.smspager.endpoint import DATETIME, Call
 from mocks.providers.smspager.mailings import ALWAYS_SHOWN, DETAIL_ORDER, Mailing, detail, mailings
-from mocks.providers.smspager.send import number
 from mocks.providers.smspager.xmlio import PagerError
 
 _DATE_FORMATS = (DATETIME, "%Y-%m-%d")
@@ -26,7 +26,7 @@ def _sms_block(call: Call, mailing: Mailing) -> str:
         ("notDeliveredCol", mailing.count("notDelivered")),
         ("waitingCol", mailing.count("waiting")),
         ("enqueuedCol", mailing.count("enqueued")),
-        ("payment", number(mailing.payment())),
+        ("payment", php_float(mailing.payment())),
     ]
     return "<sms>\n" + "".join(xmlio.element(k, v) for k, v in fields) + "</sms>\n"
 

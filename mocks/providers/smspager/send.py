@@ -19,10 +19,6 @@ MAX_SMSID = 21
 _NOT_RECEIVERS = frozenset({ERR_BAD_NUMBER, ERR_NO_ROUTE})
 
 
-def number(value: Decimal) -> str:
-    return php_float(value)
-
-
 def _recipients(call: Call) -> tuple[str | None, list[Item]]:
     text = call.field("text")
     main: list[str] = []
@@ -149,7 +145,7 @@ def _fields(smsid: str, when: str, action: str, all_receivers: int, sent: int, n
         ("allRecivers", all_receivers),
         ("colSendAbonent", sent),
         ("colNonSendAbonent", not_sent),
-        ("priceOfSending", number(cost)),
+        ("priceOfSending", php_float(cost)),
         ("colsmsOfSending", parts),
-        ("price", number(price)),
+        ("price", php_float(price)),
     ]

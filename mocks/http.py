@@ -119,6 +119,13 @@ class CommandApp(Generic[C]):
         self.__name__ = command.__name__
         self.__doc__ = command.__doc__
 
+    @staticmethod
+    def gateway(scope: dict[str, Any]) -> Any:
+        """The app's gateway, with every transition due by now fired, so nothing reads stale."""
+        gateway = scope["app"].state.gateway
+        gateway.tick()
+        return gateway
+
     def internal_error(self, scope: dict[str, Any]) -> None:
         """A bug of ours: the log gets the traceback, and /_mock/health counts it so the test
         suite (and the pytest fixture) can fail on it; the client still gets a provider answer."""

@@ -103,9 +103,7 @@ class Endpoint(CommandApp[Command]):
     log = logging.getLogger("mocks.smsc")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        app = scope["app"]
-        gateway: Gateway = app.state.gateway
-        gateway.tick()
+        gateway: Gateway = self.gateway(scope)
         query = form_pairs(scope.get("query_string", b""))
         fmt, codec = formats.TEXT, _codec(query)
         client = scope["client"][0] if scope.get("client") else ""

@@ -62,9 +62,7 @@ class Endpoint(CommandApp[Command]):
     log = logging.getLogger("mocks.smspager")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        app = scope["app"]
-        gateway: Gateway = app.state.gateway
-        gateway.tick()
+        gateway: Gateway = self.gateway(scope)
         try:
             try:
                 body = await read_body(scope, receive, xmlio.MAX_DOCUMENT)

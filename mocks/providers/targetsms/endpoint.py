@@ -55,8 +55,7 @@ class Endpoint(CommandApp[Callable[[Call], str]]):
         self.status, self.balance = status, balance
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        gateway: Gateway = scope["app"].state.gateway
-        gateway.tick()
+        gateway: Gateway = self.gateway(scope)
         try:
             pairs = form_pairs(scope.get("query_string", b""))
             try:

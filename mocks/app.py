@@ -23,7 +23,7 @@ from mocks.runtime import Runtime
 TICK_SECONDS = 0.05
 FREEZE_SECONDS = 5.0
 # The dialects mounted below, for the ready line.
-SERVED = ("SMSC HTTP", "SMS-Pager XML", "TargetSMS")
+SERVED = ("SMSC HTTP", "SMSC SOAP", "SMS-Pager XML", "TargetSMS")
 
 
 def build_app(settings: Settings | None = None) -> EmulatorApp:

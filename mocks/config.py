@@ -13,6 +13,7 @@ from mocks.core.accounts import Account, SenderState, Tariff
 from mocks.core.delivery import Timings
 from mocks.core.limits import Limits, Rule
 from mocks.core.money import to_money
+from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 
@@ -75,6 +76,8 @@ class Settings:
     clock_start: float | None = None  # epoch seconds; None: now
     seed: int = 0
     freeze_gc: bool = False  # a long-running server (the CLI) sets this; tests need not
+    public_url: str | None = None  # where clients reach us, for the WSDL's address
+    smsc_soap_namespace: str = DEFAULT_NAMESPACE
     timings: Timings = field(default_factory=Timings)
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(
@@ -209,6 +212,12 @@ def load(path: str | Path | None = None, **overrides: Any) -> Settings:
             setattr(settings, key, value)
     if settings.clock not in ("real", "virtual"):
         raise ConfigError("clock must be 'real' or 'virtual'")
+    if settings.smsc_soap_namespace not in NAMESPACES:
+        raise ConfigError(f"[smsc] soap_namespace must be one of {', '.join(NAMESPACES)}")
+    url = settings.public_url
+    if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))
+                                and url.isascii() and " " not in url):
+        raise ConfigError(f"public_url must be an http:// or https:// URL, not {url!r}")
     for spec in settings.accounts:
         account_from_spec(spec)  # fail at start, not on the first request
     return settings
@@ -232,7 +241,8 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
-    unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed"}
+    unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
+                           "smsc"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -249,6 +259,10 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ConfigError(f"seed must be an integer, not {seed!r}")
     settings.seed = seed
+    if "public_url" in data:
+        settings.public_url = data["public_url"]
+    smsc = _table(data, "smsc", {"soap_namespace"})
+    settings.smsc_soap_namespace = smsc.get("soap_namespace", settings.smsc_soap_namespace)
     delivery = _table(data, "delivery", {"queue_seconds", "report_seconds", "validity_hours"})
     settings.timings = Timings(
         queue_seconds=_number(delivery, "delivery", "queue_seconds",

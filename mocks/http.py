@@ -108,16 +108,11 @@ async def respond(send: Send, body: bytes, content_type: bytes, status: int = 20
 C = TypeVar("C", bound=Callable[..., Any])
 
 
-class CommandApp(Generic[C]):
-    """A provider command served as a bare ASGI app: Starlette routes to it, and no Request or
+class ProviderApp:
+    """A provider path served as a bare ASGI app: Starlette routes to it, and no Request or
     Response object is built on the emulator's hottest paths. Subclasses speak the dialect."""
 
     log = logging.getLogger("mocks")
-
-    def __init__(self, command: C) -> None:
-        self.command = command
-        self.__name__ = command.__name__
-        self.__doc__ = command.__doc__
 
     @staticmethod
     def gateway(scope: dict[str, Any]) -> Any:
@@ -131,3 +126,12 @@ class CommandApp(Generic[C]):
         suite (and the pytest fixture) can fail on it; the client still gets a provider answer."""
         self.log.exception("internal error on %s", scope.get("path"))
         scope["app"].state.runtime.internal_errors += 1
+
+
+class CommandApp(ProviderApp, Generic[C]):
+    """One provider command, a plain function the subclass calls in its dialect."""
+
+    def __init__(self, command: C) -> None:
+        self.command = command
+        self.__name__ = command.__name__
+        self.__doc__ = command.__doc__

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
@@ -52,6 +52,7 @@ class Call:
 
 
 Command = Callable[[Call], str]
+T = TypeVar("T")
 
 
 def php_int(value: str | None, default: int = 0) -> int:
@@ -143,6 +144,25 @@ class Endpoint(CommandApp[Command]):
         except Exception:
             self.internal_error(scope)
         await respond(send, answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
+
+
+def perform(gateway: Gateway, client: str, params: dict[str, str], fmt: int,
+            work: Callable[[Call], T]) -> T:
+    """One command for a caller whose parameters are all read (SOAP's case): admission, the
+    concurrency slot and the IP block's bookkeeping, exactly as for an HTTP command."""
+    account: Account | None = None
+    entered = None
+    error: SmscError | None = None
+    try:
+        account, entered = _admit(gateway, params, client)
+        return work(Call(gateway, account, params, fmt))
+    except SmscError as exc:
+        error = exc
+        raise
+    finally:
+        if entered is not None:
+            gateway.in_flight.leave(entered)
+        _record_for_block(gateway, client, account, _identity(params), error)
 
 
 _CONTENT_TYPES = {(fmt, codec): f"{formats.media_type(fmt)}; charset={name}".encode()

@@ -181,22 +181,28 @@ def _request_key(call: Call) -> tuple[object, ...]:
     return (call.account.key, hash(frozenset(params.items())))
 
 
-def send(call: Call) -> str:
-    """Send a message, or only price it (cost=1)."""
-    cost_mode = php_int(call.params.get("cost"), 0)
-    if cost_mode not in (0, 1, 2, 3):
-        cost_mode = 0
+def cost_mode_of(params: dict[str, str]) -> int:
+    cost_mode = php_int(params.get("cost"), 0)
+    return cost_mode if cost_mode in (0, 1, 2, 3) else 0
+
+
+def submit(call: Call, cost_mode: int) -> SendResult:
+    """Send what the call asks for, or only price it (cost=1); SmscError for a refusal."""
     request = parse_request(call)
     gateway, account = call.gateway, call.account
-    key = _request_key(call)
     rule_name = "smsc.duplicate_cost" if cost_mode == 1 else "smsc.duplicate_send"
-    if not gateway.allow(rule_name, account, key):
+    if not gateway.allow(rule_name, account, _request_key(call)):
         raise SmscError(codes.TOO_MANY)
     try:
-        result = gateway.send(account, request, dry_run=cost_mode == 1)
+        return gateway.send(account, request, dry_run=cost_mode == 1)
     except SendRefused as refused:
         raise SmscError(_REFUSALS[refused.reason], refused.ext_id) from None
-    return render(call, result, cost_mode)
+
+
+def send(call: Call) -> str:
+    """Send a message, or only price it (cost=1)."""
+    cost_mode = cost_mode_of(call.params)
+    return render(call, submit(call, cost_mode), cost_mode)
 
 
 def _phone_rows(call: Call, result: SendResult) -> list[tuple[str, str, str, int, int]]:

@@ -11,7 +11,7 @@ from mocks.providers.smsc.endpoint import Call, SmscError, php_int
 from mocks.providers.smsc.send import split_phones
 
 
-def _fields(message: Message, detail: int) -> list[formats.Field]:
+def message_fields(message: Message, detail: int) -> list[formats.Field]:
     """Every field of one message in the order the answers list them (all=0, 1 or 2)."""
     code = codes.status_code(message)
     fields: list[formats.Field] = [
@@ -70,7 +70,7 @@ def _single(call: Call, message: Message | None, detail: int) -> str:
                 formats.NUMBERS: f"{codes.NOT_FOUND},0,0",
                 formats.XML: formats.xml_element("sms", [("status", codes.NOT_FOUND)]),
                 formats.JSON: formats.to_json({"status": codes.NOT_FOUND})}[fmt]
-    fields = _fields(message, detail)
+    fields = message_fields(message, detail)
     if fmt == formats.JSON:
         return formats.to_json(dict(fields))
     if fmt == formats.XML:
@@ -87,7 +87,7 @@ def _multi(call: Call, found: list[tuple[str, str, Message | None]], detail: int
         if message is None:
             rows.append([("status", codes.NOT_FOUND), *ident])
             continue
-        fields = [f for f in _fields(message, detail) if f[0] not in ("phone", "flag")]
+        fields = [f for f in message_fields(message, detail) if f[0] not in ("phone", "flag")]
         if call.fmt == formats.JSON and detail == 0 and message.err == 0:
             fields = [f for f in fields if f[0] != "err"]  # the live answer leaves a zero err out
         head = [f for f in fields if f[0] in ("status", "last_date", "last_timestamp", "err")]

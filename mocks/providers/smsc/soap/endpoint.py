@@ -1,0 +1,82 @@
+"""/sys/soap.php: the WSDL on GET ?wsdl, SOAP 1.1 calls on POST.
+
+A call is dispatched on the body's root element (every operation shares one soapAction) and
+answered as PHP's SoapServer answers: results with HTTP 200, faults with HTTP 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from mocks.http import BodyTooLarge, ProviderApp, Receive, Send, header, read_body, respond
+from mocks.providers.smsc.soap import MAX_ENVELOPE, faults, wsdl
+
+if TYPE_CHECKING:
+    from mocks.providers.smsc.soap.dispatcher import Dispatcher
+
+PATH = "/sys/soap.php"
+CONTENT_TYPE = b"text/xml; charset=utf-8"
+
+
+def asks_for_wsdl(query: bytes) -> bool:
+    return any(part.split(b"=", 1)[0].lower() == b"wsdl" for part in query.split(b"&"))
+
+
+def address(scope: dict[str, Any], public_url: str | None) -> str:
+    """Where the WSDL's port points: the configured public URL, else this request's host."""
+    if public_url:
+        return public_url.rstrip("/") + PATH
+    host = header(scope, b"host")
+    if host:
+        authority = host.decode("latin-1")
+    else:
+        server_host, port = scope.get("server") or ("127.0.0.1", 80)
+        authority = f"{server_host}:{port}"
+    return f"{scope.get('scheme', 'http')}://{authority}{PATH}"
+
+
+class SoapEndpoint(ProviderApp):
+    log = logging.getLogger("mocks.smsc.soap")
+
+    def __init__(self) -> None:
+        self._dispatchers: dict[str, Dispatcher] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        settings = scope["app"].state.runtime.settings
+        namespace = settings.smsc_soap_namespace
+        if scope["method"] != "POST":
+            if asks_for_wsdl(scope.get("query_string", b"")):
+                document = wsdl.document(namespace, address(scope, settings.public_url))
+                await respond(send, document, CONTENT_TYPE)
+            else:
+                await _fault(send, faults.NO_POST_DATA)
+            return
+        try:
+            body = await read_body(scope, receive, MAX_ENVELOPE)
+        except BodyTooLarge:
+            await _fault(send, faults.BAD_REQUEST)
+            return
+        client = scope["client"][0] if scope.get("client") else ""
+        try:
+            answer = self._dispatcher(namespace).call(self.gateway(scope), client, body)
+        except Exception:
+            self.internal_error(scope)
+            answer = faults.INTERNAL
+        if isinstance(answer, tuple):
+            await _fault(send, answer)
+        else:
+            await respond(send, answer, CONTENT_TYPE)
+
+    def _dispatcher(self, namespace: str) -> Dispatcher:
+        dispatcher = self._dispatchers.get(namespace)
+        if dispatcher is None:
+            # spyne takes a tenth of a second to import: only a server asked for SOAP pays it.
+            from mocks.providers.smsc.soap.dispatcher import Dispatcher
+
+            dispatcher = self._dispatchers[namespace] = Dispatcher(namespace)
+        return dispatcher
+
+
+async def _fault(send: Send, fault: faults.Fault) -> None:
+    await respond(send, faults.envelope(fault), CONTENT_TYPE, status=500)

@@ -35,13 +35,14 @@ class Caller:
 
 def params_of(caller: Caller, fields: dict[str, str | None]) -> dict[str, str]:
     """The HTTP-style parameters of a call: `query` ("valid=01:00&maxsms=3") first, then the
-    elements, which win over a query naming the same parameter. Everything is UTF-8 (003)."""
+    non-empty elements, which win over a query naming the same parameter (an empty <all/> from
+    a client that sends every key leaves the query's all=2 alone). Everything is UTF-8 (003)."""
     params: dict[str, str] = {}
     query = fields.get("query")
     if query:
         params.update(decode_pairs(form_pairs(query.encode("utf-8", "replace")), "utf-8"))
     params.update(caller.extra)
-    params.update({k: v for k, v in fields.items() if v is not None and k != "query"})
+    params.update({k: v for k, v in fields.items() if v and k != "query"})
     return params
 
 

@@ -41,6 +41,19 @@ def pager_body(n: int) -> str:
             f"<to number='{PHONE_PREFIX}{n % PHONES:07d}'></to></data>")
 
 
+SOAP_PATH = "/sys/soap.php"
+SOAP_NS = "http://smsc.ru/sys/soap.php"
+
+
+def soap_body(n: int) -> str:
+    """The envelope of SOAP request number n: send_sms of a new message, as zeep writes it."""
+    return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/">'
+            f'<soap-env:Body><ns0:send xmlns:ns0="{SOAP_NS}"><login>{LOGIN}</login>'
+            f"<psw>{PASSWORD}</psw><phones>{PHONE_PREFIX}{n % PHONES:07d}</phones>"
+            f"<mes>Test message</mes><id>{n + 1}</id></ns0:send></soap-env:Body>"
+            "</soap-env:Envelope>")
+
+
 def query(n: int) -> str:
     """The query of request number n: a new message, a unique id and a unique phone number."""
     return (f"login={LOGIN}&psw={PASSWORD}&phones={PHONE_PREFIX}{n % PHONES:07d}"

@@ -110,7 +110,8 @@ class _Run:
         result.requests += 1
         if status != b"200":
             result.bad_status += 1
-        if b'"error"' in body or (b"<code>" in body and b"<code>1</code>" not in body):
+        if (b'"error"' in body or (b"<code>" in body and b"<code>1</code>" not in body)
+                or b"<error>" in body):
             result.error_bodies += 1
         if len(result.samples) < 3:
             result.samples.append(body)

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PAGER_PATH, PATH, settings
+from common import PAGER_PATH, PATH, SOAP_PATH, settings
 from uvicorn._compat import asyncio_run
 
 from mocks.server import bind, make_server, url_of
@@ -39,7 +39,8 @@ def baseline_app() -> Starlette:
         return PlainTextResponse(BASELINE_BODY)
 
     return Starlette(routes=[Route(PATH, constant),
-                             Route(PAGER_PATH, constant, methods=["POST"])])
+                             Route(PAGER_PATH, constant, methods=["POST"]),
+                             Route(SOAP_PATH, constant, methods=["POST"])])
 
 
 def main() -> int:

@@ -30,3 +30,23 @@ def test_a_failing_command_answers_in_the_providers_words(caplog: pytest.LogCapt
     assert "<code>500</code>" in pager.text and "Traceback" not in pager.text
     assert health["internal_errors"] == 2
     assert "RuntimeError: a bug" in caplog.text
+
+
+def test_a_failing_soap_operation_is_a_server_fault_and_counted(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from mocks.providers.smsc.soap import operations
+    from tests.providers.smsc.soap import HEADERS, envelope, fault
+
+    def broken(caller: object, fields: object) -> dict[str, str]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(operations._HANDLERS, "get_balance", broken)
+    with ServerThread(load(clock="virtual")) as server, \
+            httpx.Client(base_url=server.url, headers=HEADERS) as http:
+        answer = http.post("/sys/soap.php",
+                           content=envelope("balance", {"login": "alex", "psw": "123"}))
+        health = http.get("/_mock/health").json()
+    assert (answer.status_code, answer.content) == (500, fault("Server",
+                                                               "Internal Server Error"))
+    assert health["internal_errors"] == 1
+    assert "a bug" in caplog.text

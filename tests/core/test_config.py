@@ -257,3 +257,14 @@ def test_non_numeric_delivery_value_is_a_config_error(tmp_path: Path) -> None:
 def test_section_given_as_a_value_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load(write(tmp_path, 'clock = "virtual"\n'))
+
+
+def test_the_readmes_configuration_example_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = tmp_path / "example.toml"
+    config.write_text(example, encoding="utf-8")
+    settings = load(config)
+    assert settings.public_url == "https://smsc.example"
+    assert settings.smsc_soap_namespace == "http://smsc.ru/sys/soap.php"
+    assert any(a["login"] == "shop" for a in settings.accounts)

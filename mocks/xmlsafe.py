@@ -1,8 +1,8 @@
 """Reading a client's XML without trusting it: the one parser every XML dialect uses.
 
 Nothing in a request can make the parser resolve an entity, load a DTD, read a file or reach the
-network: documents with a DOCTYPE are refused before parsing, and the parser itself is built
-with every such feature off. Each dialect turns the `Unreadable` reasons into its own errors.
+network: the parser is built with every such feature off, and a document with a DOCTYPE is
+refused. Each dialect turns the `Unreadable` reasons into its own errors.
 """
 
 from __future__ import annotations
@@ -37,14 +37,15 @@ def parse(body: bytes, limit: int) -> etree._Element:
     """The root element of `body`, or Unreadable."""
     if len(body) > limit:
         raise Unreadable(Reason.TOO_LARGE)
-    # A declaration needs "<!" (or, in UTF-16/32, NUL bytes): most documents skip the scan.
-    if b"<!" in body or b"\x00" in body:
-        upper = body.upper()
-        if any(marker in upper for marker in _DTD_MARKERS):
-            raise Unreadable(Reason.DTD)
+    # A declaration needs "<!" (or, in UTF-16/32, NUL bytes): most documents skip the scan. A
+    # marker may also sit in a CDATA section or a comment, so only the parse can say for sure.
+    declares = (b"<!" in body or b"\x00" in body) and any(
+        marker in body.upper() for marker in _DTD_MARKERS)
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if declares:  # a broken declaration (a stray <!ENTITY, say) is still a declaration
+            raise Unreadable(Reason.DTD) from None
         message = str(exc).lower()
         if "encoding" in message or "utf-8" in message or "bytes:" in message:
             raise Unreadable(Reason.ENCODING) from None

@@ -151,3 +151,28 @@ def test_any_envelope_gets_an_answer_or_a_fault(http: httpx.Client, doc_server: 
         assert root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultstring") != \
             "Internal Server Error"
     assert doc_server.health()["internal_errors"] == 0
+
+
+def test_xsi_type_cannot_turn_a_field_into_another_model(http: httpx.Client,
+                                                         doc_server: ControlClient) -> None:
+    body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "typed"}).replace(
+        b"<phones>", b'<phones xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                     b'xmlns:n="http://smsc.ru/sys/soap.php" xsi:type="n:Error">')
+    response = post(http, body)
+    assert response.status_code == 200
+    assert b"<cnt>1</cnt>" in response.content
+    assert doc_server.health()["internal_errors"] == 0
+
+
+def test_a_doctype_inside_cdata_is_text_not_a_dtd(http: httpx.Client,
+                                                  doc_server: ControlClient) -> None:
+    body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "MARK"}).replace(
+        b"MARK", b"<![CDATA[<!DOCTYPE html> & <b>]]>")
+    assert b"<cnt>1</cnt>" in post(http, body).content
+    assert [m["text"] for m in doc_server.messages()] == ["<!DOCTYPE html> & <b>"]
+
+
+def test_a_call_with_thousands_of_children_is_refused(http: httpx.Client) -> None:
+    body = envelope("balance", ALEX).replace(b"<psw>", b"<x/>" * 5000 + b"<psw>")
+    response = post(http, body)
+    assert (response.status_code, response.content) == (500, fault("Client", "Bad Request"))

@@ -130,3 +130,48 @@ def test_limits_are_counted_together_with_the_http_api(soap: Any, http: httpx.Cl
     assert soap.get_balance(**ALEX).error == "9"  # 003: more than ten a minute
     assert http.get("/sys/balance.php", params=ALEX).text == "ERROR = 9 (duplicate request, " \
                                                              "wait a minute)"
+
+
+def test_a_non_empty_element_wins_over_the_query(soap: Any) -> None:
+    sent = soap.send_sms2(**ALEX, phones=PHONE, mes="x", id="e1", sender="ivan", time="0",
+                          query="id=q1&phones=79999999998")
+    assert (sent.error, sent.id) == (None, "e1")
+    assert soap.get_status(**ALEX, phone=PHONE, id="e1").status == "-1"
+    assert soap.get_status(**ALEX, phone="79999999998", id="q1").error == "3"
+
+
+def test_a_query_cost_1_only_prices(soap: Any, server: ControlClient) -> None:
+    priced = soap.send_sms2(**ALEX, phones=PHONE, mes="x" * 161, query="cost=1")
+    assert fields(priced, ["id", "balance", "cost", "cnt", "error"]) == {
+        "id": None, "balance": None, "cost": "2.80", "cnt": "2", "error": None}
+    assert server.messages() == []
+
+
+def test_get_status_reads_one_message_only(soap: Any) -> None:
+    soap.send_sms(**ALEX, phones=PHONE, mes="x", id="7")
+    assert soap.get_status(**ALEX, phone=f"{PHONE},{PHONE}", id="7,7").error == "1"
+
+
+def test_status_reads_are_limited_per_message_across_both_apis(soap: Any,
+                                                               http: httpx.Client) -> None:
+    soap.send_sms(**ALEX, phones=PHONE, mes="x", id="s9")
+    query = {**ALEX, "phone": PHONE, "id": "s9"}
+    for _ in range(3):
+        assert soap.get_status(**ALEX, phone=PHONE, id="s9").error is None
+    for _ in range(2):
+        assert http.get("/sys/status.php", params=query).text.startswith("Status = ")
+    assert soap.get_status(**ALEX, phone=PHONE, id="s9").error == "9"  # 003: over five
+    assert http.get("/sys/status.php", params=query).text.startswith("ERROR = 9")
+
+
+def test_the_ip_block_counts_soap_and_http_together(soap: Any, http: httpx.Client) -> None:
+    for _ in range(30):
+        assert soap.get_balance(login="alex", psw="wrong").error == "2"
+    assert soap.get_balance(**ALEX).error == "4"
+    assert http.get("/sys/balance.php", params=ALEX).text == "ERROR = 4 (ip is blocked)"
+
+
+def test_control_characters_stored_over_http_read_back_over_soap(soap: Any,
+                                                                 http: httpx.Client) -> None:
+    http.get("/sys/send.php", params={**ALEX, "phones": PHONE, "mes": "a\x01b", "id": "c1"})
+    assert soap.get_status(**ALEX, phone=PHONE, id="c1", all="1").message == "a?b"

@@ -9,7 +9,7 @@ from spyne.error import ResourceNotFoundError
 from spyne.server import ServerBase
 
 from mocks.core.gateway import Gateway
-from mocks.providers.smsc.soap import faults, operations, schema
+from mocks.providers.smsc.soap import faults, models, operations
 from mocks.providers.smsc.soap.protocol import PhpFault
 
 
@@ -19,7 +19,7 @@ class OperationFailed(Exception):
 
 class Dispatcher:
     def __init__(self, namespace: str) -> None:
-        self.server = ServerBase(schema.build(namespace, operations.handler))
+        self.server = ServerBase(models.build(namespace, operations.handler))
 
     def call(self, gateway: Gateway, client: str, body: bytes) -> bytes | faults.Fault:
         server = self.server

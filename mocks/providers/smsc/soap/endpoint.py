@@ -30,17 +30,14 @@ def address(scope: dict[str, Any], public_url: str | None) -> str:
     host = header(scope, b"host")
     if host:
         authority = host.decode("latin-1")
-    else:
+    else:  # HTTP/1.0 without Host: the address the request came in on
         server_host, port = scope.get("server") or ("127.0.0.1", 80)
-        authority = f"{server_host}:{port}"
+        authority = f"[{server_host}]:{port}" if ":" in server_host else f"{server_host}:{port}"
     return f"{scope.get('scheme', 'http')}://{authority}{PATH}"
 
 
 class SoapEndpoint(ProviderApp):
     log = logging.getLogger("mocks.smsc.soap")
-
-    def __init__(self) -> None:
-        self._dispatchers: dict[str, Dispatcher] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         settings = scope["app"].state.runtime.settings
@@ -59,7 +56,8 @@ class SoapEndpoint(ProviderApp):
             return
         client = scope["client"][0] if scope.get("client") else ""
         try:
-            answer = self._dispatcher(namespace).call(self.gateway(scope), client, body)
+            dispatcher = _dispatcher(scope["app"].state, namespace)
+            answer = dispatcher.call(self.gateway(scope), client, body)
         except Exception:
             self.internal_error(scope)
             answer = faults.INTERNAL
@@ -68,14 +66,20 @@ class SoapEndpoint(ProviderApp):
         else:
             await respond(send, answer, CONTENT_TYPE)
 
-    def _dispatcher(self, namespace: str) -> Dispatcher:
-        dispatcher = self._dispatchers.get(namespace)
-        if dispatcher is None:
-            # spyne takes a tenth of a second to import: only a server asked for SOAP pays it.
-            from mocks.providers.smsc.soap.dispatcher import Dispatcher
 
-            dispatcher = self._dispatchers[namespace] = Dispatcher(namespace)
-        return dispatcher
+def _dispatcher(state: Any, namespace: str) -> Dispatcher:
+    """The app's own dispatcher (routes are module-level, apps are not: two servers in one
+    process must not share one), built on the app's first SOAP call."""
+    dispatchers: dict[str, Dispatcher] | None = getattr(state, "soap_dispatchers", None)
+    if dispatchers is None:
+        dispatchers = state.soap_dispatchers = {}
+    dispatcher = dispatchers.get(namespace)
+    if dispatcher is None:
+        # spyne takes a tenth of a second to import: only a server asked for SOAP pays it.
+        from mocks.providers.smsc.soap.dispatcher import Dispatcher
+
+        dispatcher = dispatchers[namespace] = Dispatcher(namespace)
+    return dispatcher
 
 
 async def _fault(send: Send, fault: faults.Fault) -> None:

@@ -13,7 +13,7 @@ from mocks.http import decode_pairs, form_pairs
 from mocks.providers.smsc import codes, formats
 from mocks.providers.smsc.endpoint import Call, SmscError, perform, php_int
 from mocks.providers.smsc.send import cost_mode_of, submit
-from mocks.providers.smsc.soap.schema import TYPES, Handler, Operation
+from mocks.providers.smsc.soap.interface import TYPES, Handler, Operation
 from mocks.providers.smsc.status import message_fields
 
 # get_status's error 3 (003: "Повідомлення не знайдене"); status.php answers status -3 instead.

@@ -1,4 +1,4 @@
-"""The WSDL served at /sys/soap.php?wsdl, written from the interface in `schema`.
+"""The WSDL served at /sys/soap.php?wsdl, written from the interface in `interface`.
 
 It reproduces smsc-soap.wsdl element for element: anonymous request and response elements,
 named result types, explicit minOccurs/maxOccurs, no elementFormDefault (so children are
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from mocks.providers.smsc.soap.schema import OPERATIONS, REQUESTS, TYPES, Member, Operation
+from mocks.providers.smsc.soap.interface import OPERATIONS, REQUESTS, TYPES, Member, Operation
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"

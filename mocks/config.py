@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mocks.core.accounts import Account, SenderState, Tariff
+from mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
 from mocks.core.delivery import Timings
 from mocks.core.limits import Limits, Rule
 from mocks.core.money import to_money
@@ -91,7 +91,8 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
     """Build an account from a config table or a control-API body (the same keys)."""
     known = {"provider", "login", "password", "balance", "currency", "credit", "api_keys",
              "tariff", "senders", "stop_list", "groups", "blocked", "tz", "limits", "closed",
-             "banned_words", "packages"}
+             "banned_words", "packages", "test_mode", "callback_url", "callback_secret",
+             "notify_groups"}
     unknown = set(spec) - known
     if unknown:
         raise ConfigError(f"unknown account keys: {', '.join(sorted(unknown))}")
@@ -126,14 +127,19 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
             blocked=bool(spec.get("blocked", False)),
             tz=int(spec.get("tz", 0)),
             limits=_limit_overrides(spec.get("limits", {})),
+            test_mode=bool(spec.get("test_mode", False)),
+            callback_url=str(spec.get("callback_url", "")),
+            callback_secret=str(spec.get("callback_secret", "")),
+            notify_groups={str(k): _notify_group(k, v)
+                           for k, v in spec.get("notify_groups", {}).items()},
         )
     except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ConfigError(f"account {provider}/{login}: {exc}") from None
 
 
-_STRINGS = ("provider", "login", "password", "currency")
+_STRINGS = ("provider", "login", "password", "currency", "callback_url", "callback_secret")
 _LISTS = ("api_keys", "stop_list", "closed", "banned_words")
-_TABLES = ("senders", "tariff", "groups", "packages", "limits")
+_TABLES = ("senders", "tariff", "groups", "packages", "limits", "notify_groups")
 
 
 def _check_types(spec: dict[str, Any]) -> None:
@@ -148,14 +154,37 @@ def _check_types(spec: dict[str, Any]) -> None:
     for key in _TABLES:
         if key in spec and not isinstance(spec[key], dict):
             raise ConfigError(f"{key} must be a table")
-    if "blocked" in spec and not isinstance(spec["blocked"], bool):
-        raise ConfigError("blocked must be true or false")
+    for key in ("blocked", "test_mode"):
+        if key in spec and not isinstance(spec[key], bool):
+            raise ConfigError(f"{key} must be true or false")
+    url = spec.get("callback_url", "")
+    if url and not (url.startswith(("http://", "https://")) and url.isascii()):
+        raise ConfigError(f"callback_url must be an http:// or https:// URL, not {url!r}")
     tz = spec.get("tz", 0)
     if isinstance(tz, bool) or not isinstance(tz, int) or not -12 <= tz <= 12:
         raise ConfigError("tz must be a whole number of hours from Moscow, -12..12")
     for name, count in spec.get("packages", {}).items():
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ConfigError(f"package {name!r} must be a whole number >= 0")
+
+
+_GROUP_KEYS = {"contacts", "fail_text", "ok_text", "sender", "channel"}
+
+
+def _notify_group(name: str, raw: Any) -> NotifyGroup:
+    """A ping.php job group: { contacts = [...], fail_text = "...", ok_text = "...", ... }."""
+    if not isinstance(raw, dict) or set(raw) - _GROUP_KEYS:
+        raise ConfigError(f"notify group {name!r}: a table of {', '.join(sorted(_GROUP_KEYS))}")
+    contacts = raw.get("contacts")
+    if not (isinstance(contacts, list) and contacts and all(isinstance(c, str)
+                                                             for c in contacts)):
+        raise ConfigError(f"notify group {name!r}: contacts is a non-empty list of strings")
+    texts = {k: raw[k] for k in ("fail_text", "ok_text", "sender", "channel") if k in raw}
+    if not all(isinstance(v, str) for v in texts.values()):
+        raise ConfigError(f"notify group {name!r}: texts, sender and channel are strings")
+    if texts.get("channel", "sms") not in ("sms", "mail"):
+        raise ConfigError(f"notify group {name!r}: channel is \"sms\" or \"mail\"")
+    return NotifyGroup(contacts=list(contacts), **texts)
 
 
 def _flatten_limits(raw: Any) -> dict[str, Any]:

@@ -121,7 +121,8 @@ async def list_accounts(request: Request) -> JSONResponse:
     return JSONResponse({"accounts": [account_view(a) for a in gateway.accounts]})
 
 
-_UPDATABLE = ("balance", "currency", "credit", "blocked", "tz")
+_UPDATABLE = ("balance", "currency", "credit", "blocked", "tz", "test_mode", "callback_url",
+              "callback_secret", "notify_groups")
 
 
 async def put_account(request: Request) -> JSONResponse:

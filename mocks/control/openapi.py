@@ -49,6 +49,15 @@ _ACCOUNT_IN = {
         "packages": {"type": "object", "additionalProperties": {"type": "integer"}},
         "blocked": {"type": "boolean"}, "tz": {"type": "integer"},
         "limits": {"type": "object"},
+        "test_mode": {"type": "boolean", "description": "SMSC virtual sending"},
+        "callback_url": {"type": "string"}, "callback_secret": {"type": "string"},
+        "notify_groups": {"type": "object", "description": "SMSC ping.php job groups",
+                          "additionalProperties": {"type": "object", "required": ["contacts"],
+                                                   "properties": {
+            "contacts": {"type": "array", "items": {"type": "string"}},
+            "fail_text": {"type": "string"}, "ok_text": {"type": "string"},
+            "sender": {"type": "string"},
+            "channel": {"type": "string", "enum": ["sms", "mail"]}}}},
     },
 }
 

@@ -56,4 +56,10 @@ def account_view(a: Account) -> dict[str, Any]:
         "blocked": a.blocked,
         "tz": a.tz,
         "limits": a.limits,
+        "test_mode": a.test_mode,
+        "callback_url": a.callback_url,
+        "callback_secret": a.callback_secret,
+        "notify_groups": {k: {"contacts": g.contacts, "fail_text": g.fail_text,
+                              "ok_text": g.ok_text, "sender": g.sender, "channel": g.channel}
+                          for k, g in a.notify_groups.items()},
     }

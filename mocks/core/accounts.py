@@ -43,6 +43,18 @@ class Tariff:
         return self.prices.get("default", ZERO)
 
 
+@dataclass(slots=True)
+class NotifyGroup:
+    """A notification job group (SMSC ping.php): who is told, and in which words. The texts
+    may hold the macros {NAME}, {HOST} and {INFO}."""
+
+    contacts: list[str]
+    fail_text: str = "{NAME} ({HOST}) is down. {INFO}"
+    ok_text: str = "{NAME} ({HOST}) is up again. {INFO}"
+    sender: str = ""
+    channel: str = "sms"  # "sms" or "mail"
+
+
 @dataclass(slots=True, eq=False)
 class Account:
     provider: str
@@ -62,6 +74,10 @@ class Account:
     blocked: bool = False
     tz: int = 0  # hours relative to Moscow, as SMSC counts `tz`
     limits: dict[str, dict[str, object]] = field(default_factory=dict)
+    test_mode: bool = False  # virtual sending: everything is delivered, nothing is charged
+    callback_url: str = ""  # where status changes are POSTed (SMSC's "обработчик")
+    callback_secret: str = ""  # signs them
+    notify_groups: dict[str, NotifyGroup] = field(default_factory=dict)  # SMSC ping.php jobs
     _password_md5: str = ""
     _next_id: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 

@@ -7,11 +7,13 @@ event bus; dialects own none of these.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from typing import Any
 
 from mocks.core import outcomes
 from mocks.core.accounts import Account, AccountRegistry, SenderState
@@ -83,6 +85,13 @@ class SendRequest:
     per_number_rule: Rule | None = None  # SMSC's flood rule; None: not applied
     pay_on_delivery: bool = False  # refund each message that ends undelivered
     id_from_batch: bool = False  # without ext_id, name the send after its mailing id
+    units: int | None = None  # billed units a recipient (call seconds, binary parts); None:
+    #                           SMS parts for sms/flash, one for other channels
+    unit_seconds: int = 0  # with units: each unit is this many seconds of a per-minute price
+    encoding: str | None = None  # overrides the text's detected encoding ("binary")
+    extra: dict[str, str] | None = None  # kept on each message (see Message.extra)
+    spread: tuple[float, float] | None = None  # (period, every): recipients go out in equal
+    #                                            groups every `every` seconds over `period`
 
 
 @dataclass(slots=True)
@@ -126,6 +135,16 @@ def recipient_kind(raw: str, channel: str) -> RecipientKind:
     return RecipientKind.PHONE
 
 
+def _groups(count: int, spread: tuple[float, float] | None) -> tuple[int, float]:
+    """(recipients a group, seconds between groups) for a mailing spread over a period; the
+    groups are as equal as they can be, the last one no later than the period allows."""
+    if spread is None or count <= 1:
+        return max(count, 1), 0.0
+    period, every = spread
+    groups = max(1, min(count, math.ceil(period / every)))
+    return math.ceil(count / groups), every
+
+
 @dataclass(slots=True)
 class _Planned:
     phone: str
@@ -152,8 +171,11 @@ class Gateway:
     streaks: Streaks = field(init=False)
     in_flight: InFlight = field(default_factory=InFlight)
     blocker: ErrorBlocker = field(init=False)
-    _cost_cache: dict[tuple[Decimal, int], Decimal] = field(default_factory=dict)
+    _cost_cache: dict[tuple[Decimal, int, int], Decimal] = field(default_factory=dict)
     _strings: dict[str, str] = field(default_factory=dict)
+    # What a dialect keeps beside messages (SMSC's templates, say), by a name it chooses;
+    # emptied with everything else by clear().
+    dialect_state: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.engine = DeliveryEngine(self.events, self.timings, on_final=self._settle)
@@ -226,19 +248,23 @@ class Gateway:
             account.packages[key] -= used
         now = self.clock.now()
         send_at = now if request.send_at is None else max(now, request.send_at)
-        valid_until = send_at + (request.valid_seconds or self.timings.validity_seconds)
+        validity = request.valid_seconds or self.timings.validity_seconds
         batch = batch or self.store.new_batch()
         messages = []
         per_number = request.per_number_rule
-        for p in planned:
+        group, every = _groups(len(planned), request.spread)
+        virtual = account.test_mode and request.channel != "mail"
+        for index, p in enumerate(planned):
             if per_number is not None and per_number.enabled:
                 self.streaks.record((account.key, p.phone), per_number)
+            at = send_at + (index // group) * every if every else send_at
             message = Message(
                 id=self.store.new_id(), account=account, ext_id=ext_id, phone=p.phone,
                 text=p.text, sender=p.sender, parts=p.parts, cost=p.cost, created_at=now,
-                send_at=send_at, valid_until=valid_until, outcome=outcomes.for_phone(p.phone),
+                send_at=at, valid_until=at + validity,
+                outcome=outcomes.VIRTUAL if virtual else outcomes.for_phone(p.phone),
                 encoding=p.encoding, channel=request.channel, comment=p.comment,
-                batch=batch, pay_on_delivery=request.pay_on_delivery,
+                batch=batch, pay_on_delivery=request.pay_on_delivery, extra=request.extra,
             )
             self.store.add(message)
             self.engine.submit(message)
@@ -264,7 +290,12 @@ class Gateway:
             if request.maxsms:
                 text = trim_to_parts(text, request.maxsms)
             seg = segment(text)
-            parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
+            if request.units is not None:
+                parts = request.units
+            else:
+                parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
+            encoding = request.encoding or seg.encoding
+            free = account.test_mode and request.channel != "mail"
             for raw in item.phones:
                 address, info, err = self._recipient(account, raw, request)
                 if address and address in seen:
@@ -275,9 +306,10 @@ class Gateway:
                         only_format_errors = False
                     rejected.append(Rejected(raw, address, info, err))
                     continue
-                cost = self._cost(account.tariff.price(info, request.channel), parts)
+                price = account.tariff.price(info, request.channel)
+                cost = ZERO if free else self._cost(price, parts, request.unit_seconds)
                 planned.append(_Planned(address, info, text, sender, parts,
-                                        seg.encoding, cost, comment))
+                                        encoding, cost, comment))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id, rejected=rejected)
@@ -340,12 +372,19 @@ class Gateway:
             found = self._strings[text] = text
         return found
 
-    def _cost(self, price: Decimal, parts: int) -> Decimal:
+    def _cost(self, price: Decimal, units: int, unit_seconds: int = 0) -> Decimal:
+        """`units` at `price` each; or, with unit_seconds, `units` seconds of a price per
+        minute, to the kopeck (a call)."""
         # Shared Decimal objects: a million messages need not carry a million equal costs.
-        key = (price, parts)
+        key = (price, units, unit_seconds)
         cost = self._cost_cache.get(key)
         if cost is None:
-            cost = self._cost_cache[key] = price * parts
+            if unit_seconds:
+                exact = price * units * unit_seconds / 60
+                cost = exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
+            else:
+                cost = price * units
+            self._cost_cache[key] = cost
         return cost
 
     def _store_rejected(self, account: Account, ext_id: str, request: SendRequest,
@@ -390,6 +429,7 @@ class Gateway:
     # lifecycle ---------------------------------------------------------------------------
     def clear(self) -> None:
         """Forget every message, timer and counter (accounts stay)."""
+        self.dialect_state.clear()
         self.store.clear()
         self.engine.clear()
         for window in self.windows.values():

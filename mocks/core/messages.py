@@ -36,6 +36,7 @@ class State(IntEnum):
 # Delivery error codes. The core speaks SMSC's `err` table (FACTS B.3), the richest of the
 # three providers'; other dialects map from it.
 ERR_NONE = 0
+ERR_VIRTUAL = 200  # "Виртуальная отправка (режим тестирования)"
 ERR_NO_ROUTE = 248
 ERR_BAD_NUMBER = 249
 ERR_NUMBER_FORBIDDEN = 250
@@ -66,6 +67,7 @@ class Message:
     sent_at: float | None = None  # when it reached the operator, if it did
     batch: int = 0  # the mailing (one accepted send request) it belongs to
     pay_on_delivery: bool = False  # refunded unless delivered (SMS-Pager onlydelivery)
+    extra: dict[str, str] | None = None  # what a channel adds: call settings, binary pid/dcs
 
     @property
     def provider(self) -> str:

@@ -10,10 +10,11 @@ Magic numbers, reserved in a range no real subscriber is expected to be tested w
 from __future__ import annotations
 
 from mocks.core.delivery import DELIVER, Outcome
-from mocks.core.messages import State
+from mocks.core.messages import ERR_VIRTUAL, State
 
 MAGIC_PREFIX = "7900000"
 NEVER_ANSWERS = Outcome(State.EXPIRED)
+VIRTUAL = Outcome(State.DELIVERED, err=ERR_VIRTUAL)  # an account in test mode
 
 
 def for_phone(digits: str) -> Outcome:

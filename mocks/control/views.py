@@ -35,6 +35,7 @@ def message_view(m: Message) -> dict[str, Any]:
         "status_at": iso(m.state_at),
         "timeline": [{"status": s.label, "at": iso(at), "err": err}
                      for s, at, err in m.timeline()],
+        "extra": m.extra or {},
     }
 
 

@@ -49,6 +49,7 @@ class Call:
     account: Account
     params: dict[str, str]
     fmt: int
+    charset: str = "cp1251"  # the codec the parameters arrived in (bin=1 needs their bytes)
 
 
 Command = Callable[[Call], str]
@@ -128,7 +129,7 @@ class Endpoint(CommandApp[Command]):
                 fmt, login = _fmt(params), _identity(params)
             if account is None:
                 account, entered = _admit(gateway, params, client)
-            answer = self.command(Call(gateway, account, params, fmt))
+            answer = self.command(Call(gateway, account, params, fmt, codec))
         except SmscError as exc:
             error = exc
             answer = formats.error(fmt, exc.code, exc.ext_id, exc.description)
@@ -155,7 +156,7 @@ def perform(gateway: Gateway, client: str, params: dict[str, str], fmt: int,
     error: SmscError | None = None
     try:
         account, entered = _admit(gateway, params, client)
-        return work(Call(gateway, account, params, fmt))
+        return work(Call(gateway, account, params, fmt, "utf-8"))
     except SmscError as exc:
         error = exc
         raise

@@ -6,7 +6,7 @@ import re
 
 from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
 from mocks.core.numbering import lookup
-from mocks.providers.smsc import codes, formats
+from mocks.providers.smsc import channels, codes, formats
 from mocks.providers.smsc.endpoint import Call, SmscError, php_int
 from mocks.providers.smsc.timeparse import BadTime, send_time, validity
 
@@ -146,6 +146,8 @@ def parse_request(call: Call) -> SendRequest:
     mes = p.get("mes")
     channel, text = channel_of(p, mes or "")
     if p.get("list"):
+        if channel in ("bin", "call"):
+            raise SmscError(codes.PARAMS)  # their settings are one per request, not per line
         items = _list_items(p["list"], sender)
     else:
         if not p.get("phones"):
@@ -165,12 +167,42 @@ def parse_request(call: Call) -> SendRequest:
         raise SmscError(codes.PARAMS, ext_id) from None
     maxsms = php_int(p.get("maxsms"), 0)
     translit = php_int(p.get("translit"), 0)
-    return SendRequest(
+    request = SendRequest(
         items=items, ext_id=ext_id, send_at=at, valid_seconds=valid, channel=channel,
         maxsms=maxsms if maxsms > 0 else None,
         translit=translit if translit in (1, 2) else 0,
         per_number_rule=gateway.rule("smsc.per_number_flood", account),
+        spread=channels.spread(p.get("period"), p.get("freq")),
     )
+    if channel == "bin":
+        _binary(request, php_int(p.get("bin")), call.charset)
+    elif channel == "call":
+        _call(request, p)
+    return request
+
+
+def _binary(request: SendRequest, mode: int, charset: str) -> None:
+    """The text is the message's octets: the comment slot holds its pid/dcs trailer."""
+    item = request.items[0]
+    data = channels.binary(item.text, mode, item.comment, charset)
+    item.text, item.comment = data.hex, ""
+    request.units, request.encoding, request.translit, request.maxsms = data.parts, "binary", 0, \
+        None
+    if data.pid is not None:
+        request.extra = {"pid": data.pid, "dcs": data.dcs or ""}
+
+
+def _call(request: SendRequest, p: dict[str, str]) -> None:
+    """Billed by the estimated seconds at the tariff's price of a minute. With __CALL__: the
+    text after "\n~~~\n" is the param, not a comment (002, prefixes)."""
+    item = request.items[0]
+    param = p.get("param")
+    if item.comment and not param:
+        param, item.comment = item.comment, ""
+    w, i, n = channels.call_param(param)
+    request.units = channels.call_seconds(item.text, bool(p.get("fileurl")))
+    request.unit_seconds = 1
+    request.extra = {"voice": channels.voice(p.get("voice")), "param": f"{w},{i},{n}"}
 
 
 def _request_key(call: Call) -> tuple[object, ...]:

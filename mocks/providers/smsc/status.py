@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from mocks.core.messages import Message
 from mocks.core.numbering import lookup
-from mocks.providers.smsc import codes, formats
+from mocks.providers.smsc import codes, formats, hlr
 from mocks.providers.smsc.endpoint import Call, SmscError, php_int
 from mocks.providers.smsc.send import split_phones
 
 
 def message_fields(message: Message, detail: int) -> list[formats.Field]:
-    """Every field of one message in the order the answers list them (all=0, 1 or 2)."""
+    """Every field of one message in the order the answers list them (all=0, 1 or 2); an HLR
+    request adds its results after err."""
     code = codes.status_code(message)
+    hlr_request = message.channel == "hlr"
     fields: list[formats.Field] = [
         ("status", code),
         ("last_date", formats.moscow_date(message.state_at)),
@@ -21,13 +23,15 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
         ("flag", 0),
         ("err", message.err),
     ]
+    if hlr_request:
+        fields += hlr.fields(message)
     if detail >= 1:
         fields += [
             ("send_date", formats.moscow_date(message.send_at)),
             ("send_timestamp", int(message.send_at)),
             ("phone", message.phone),
             ("cost", formats.money(message.cost)),
-            ("sender_id", message.sender),
+            ("sender_id", hlr.SENDER if hlr_request else message.sender),
             ("status_name", codes.STATUS_NAMES[code]),
         ]
     if detail >= 2:
@@ -40,6 +44,7 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
     if detail >= 1:
         fields += [
             ("message", message.text),
+            ("sms_cnt", message.parts),  # parts, or a call's seconds (003, all=1)
             ("comment", message.comment),
             ("type", codes.TYPES.get(message.channel, 0)),
         ]
@@ -53,9 +58,12 @@ def _text_line(fields: list[formats.Field]) -> str:
                                                               "send_timestamp"))
 
 
-_NUMBER_ORDER = ("status", "last_timestamp", "err", "id", "send_timestamp", "phone", "cost",
-                 "sender_id", "status_name", "country", "operator", "region", "message",
-                 "comment", "type")
+# The numbers form, as SMSC's PHP library splits it: the message goes last since it may hold
+# commas, and country/operator/region (all=2) come before sender_id, which an HLR row has at
+# index 14 (all=1) or 17 (all=2).
+_NUMBER_ORDER = ("status", "last_timestamp", "err", "id", *hlr.KEYS, "send_timestamp",
+                 "phone", "cost", "country", "operator", "region", "sender_id", "status_name",
+                 "message")
 
 
 def _number_line(fields: list[formats.Field]) -> str:

@@ -15,6 +15,8 @@ from starlette.types import Receive, Scope, Send
 
 from mocks.config import Settings
 from mocks.control.api import routes as control_routes
+from mocks.control.sink import routes as sink_routes
+from mocks.outbox import Delivery, post_form
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.providers.targetsms.routes import routes as targetsms_routes
@@ -22,6 +24,7 @@ from mocks.runtime import Runtime
 
 TICK_SECONDS = 0.05
 FREEZE_SECONDS = 5.0
+CALLBACKS_AT_ONCE = 8
 # The dialects mounted below, for the ready line.
 SERVED = ("SMSC HTTP", "SMSC SOAP", "SMS-Pager XML", "TargetSMS")
 
@@ -40,7 +43,8 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                 await ticker
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
-    app = EmulatorApp(providers, routes=[*providers, *control_routes], lifespan=lifespan)
+    app = EmulatorApp(providers, routes=[*providers, *control_routes, *sink_routes],
+                      lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
     return app
@@ -72,11 +76,24 @@ async def _tick_forever(runtime: Runtime) -> None:
     and then: stored messages live for the whole run, and scanning them again on every full
     collection cost a fifth of each request under load."""
     frozen_at = time.monotonic()
+    sending = asyncio.Semaphore(CALLBACKS_AT_ONCE)
+    tasks: set[asyncio.Task[None]] = set()
     while True:
         if runtime.gateway.clock.speed > 0:
             runtime.gateway.tick()
+        for delivery in runtime.outbox.take_due():
+            task = asyncio.create_task(_deliver(runtime, delivery, sending))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
         if runtime.settings.freeze_gc and time.monotonic() - frozen_at > FREEZE_SECONDS:
             gc.collect()  # garbage first, so no unreachable cycle is frozen
             gc.freeze()
             frozen_at = time.monotonic()
         await asyncio.sleep(TICK_SECONDS)
+
+
+async def _deliver(runtime: Runtime, delivery: Delivery, sending: asyncio.Semaphore) -> None:
+    """One callback POST, in a worker thread so a slow receiver never holds up a request."""
+    async with sending:
+        status, error = await asyncio.to_thread(post_form, delivery.url, delivery.form)
+    runtime.outbox.done(delivery, status, error)

@@ -27,6 +27,9 @@ DEFAULT_RULES: dict[str, Rule] = {
     "smsc.concurrent": Rule(max=14),  # "15 or more at once" is refused
     "smsc.per_number_flood": Rule(max=50, window=60),
     "smsc.error_block": Rule(max=30, block=600),
+    "smsc.templates_identical": Rule(max=3, window=60),  # templates.php
+    "smsc.op_templates_identical": Rule(max=10, window=60),  # op_templates.php
+    "smsc.ping_identical": Rule(max=5, window=60),  # ping.php
     "targetsms.duplicate": Rule(max=1, window=60),  # 001: identical requests once a minute
 }
 

@@ -6,6 +6,8 @@ from mocks.config import Settings, account_from_spec
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
+from mocks.outbox import Outbox
+from mocks.providers.smsc import callbacks as smsc_callbacks
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -21,6 +23,9 @@ class Runtime:
         self.gateway = Gateway(clock=make_clock(settings), timings=settings.timings,
                                limits=settings.limits())
         self._load_accounts(self.gateway.accounts)
+        self.outbox = Outbox(self.gateway.clock)
+        smsc_callbacks.attach(self.gateway.events, self.outbox)
+        self.sink: dict[str, list[dict[str, object]]] = {}  # /_mock/sink/{name}
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -29,6 +34,8 @@ class Runtime:
     def reset(self) -> None:
         """Back to the configured state; the clock keeps its reading (it never goes back)."""
         self.gateway.clear()
+        self.outbox.clear()
+        self.sink.clear()
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)

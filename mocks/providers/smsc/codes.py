@@ -90,6 +90,11 @@ def rejected_status(err: int) -> int:
     return _REJECTED.get(err, 23)
 
 
+def status_of(state: State) -> int:
+    """The status code of a state other than REJECTED (whose code depends on its err)."""
+    return _BY_STATE[state]
+
+
 def status_code(message: Message) -> int:
     if message.state is State.REJECTED:
         return rejected_status(message.err)

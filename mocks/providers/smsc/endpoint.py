@@ -84,6 +84,15 @@ def _has_credentials(pairs: list[tuple[bytes, bytes]]) -> bool:
     return b"apikey" in names or b"psw" in names
 
 
+def request_key(call: Call) -> tuple[object, ...]:
+    """What makes two requests identical for the limits: the same parameters, in any order,
+    whatever fmt and charset."""
+    params = call.params
+    if "fmt" in params or "charset" in params:
+        params = {k: v for k, v in params.items() if k != "fmt" and k != "charset"}
+    return (call.account.key, hash(frozenset(params.items())))
+
+
 def authenticate(gateway: Gateway, params: dict[str, str]) -> Account:
     apikey = params.get("apikey", "")
     login = params.get("login", "")

@@ -71,3 +71,25 @@ def error(fmt: int, code: int, ext_id: str | None = None, description: str | Non
 
 def media_type(fmt: int) -> str:
     return {XML: "text/xml", JSON: "application/json"}.get(fmt, "text/plain")
+
+
+def ok(fmt: int) -> str:
+    """The success of a change (templates, op_templates, ping): OK in the requested fmt."""
+    if fmt == XML:
+        return "<result>OK</result>"
+    if fmt == JSON:
+        return to_json({"result": "OK"})
+    return "OK"
+
+
+def records(fmt: int, rows: list[list[Field]], *, wrapper: str, element: str) -> str:
+    """Several records: fmt 0 "k = v, ..." lines, fmt 1 comma lines, fmt 2 <wrapper> around
+    one <element> a record, fmt 3 a JSON array of objects."""
+    if fmt == JSON:
+        return to_json([dict(r) for r in rows])
+    if fmt == XML:
+        inner = "".join(xml_element(element, r) + "\n" for r in rows)
+        return f"<{wrapper}>\n{inner}</{wrapper}>"
+    if fmt == NUMBERS:
+        return "\n".join(",".join(str(v) for _, v in r) for r in rows)
+    return "\n".join(text_pairs(r) for r in rows)

@@ -6,10 +6,15 @@ from starlette.routing import Route
 
 from mocks.providers.smsc.balance import balance
 from mocks.providers.smsc.endpoint import Endpoint
+from mocks.providers.smsc.op_templates import op_templates
+from mocks.providers.smsc.ping import ping
+from mocks.providers.smsc.rest import PATH as REST_PATH
+from mocks.providers.smsc.rest import RestEndpoint
 from mocks.providers.smsc.send import send
 from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
 from mocks.providers.smsc.soap.endpoint import SoapEndpoint
 from mocks.providers.smsc.status import status
+from mocks.providers.smsc.templates import templates
 
 METHODS = ["GET", "POST"]
 
@@ -17,5 +22,9 @@ routes = [
     Route("/sys/send.php", Endpoint(send), methods=METHODS),
     Route("/sys/status.php", Endpoint(status), methods=METHODS),
     Route("/sys/balance.php", Endpoint(balance), methods=METHODS),
+    Route("/sys/templates.php", Endpoint(templates), methods=METHODS),
+    Route("/sys/op_templates.php", Endpoint(op_templates), methods=METHODS),
+    Route("/sys/ping.php", Endpoint(ping), methods=METHODS),
+    Route(REST_PATH, RestEndpoint(), methods=METHODS),
     Route(SOAP_PATH, SoapEndpoint(), methods=METHODS),
 ]

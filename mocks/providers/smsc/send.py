@@ -7,7 +7,7 @@ import re
 from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
 from mocks.core.numbering import lookup
 from mocks.providers.smsc import channels, codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int
+from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 from mocks.providers.smsc.timeparse import BadTime, send_time, validity
 
 MAX_TEXT = 1000
@@ -26,6 +26,10 @@ _REFUSALS = {
     Refusal.BAD_NUMBERS: codes.BAD_NUMBER,
     Refusal.UNDELIVERABLE: codes.CANNOT_DELIVER,
 }
+
+
+def refusal_code(reason: Refusal) -> int:
+    return _REFUSALS[reason]
 
 
 def split_phones(value: str) -> list[str]:
@@ -205,14 +209,6 @@ def _call(request: SendRequest, p: dict[str, str]) -> None:
     request.extra = {"voice": channels.voice(p.get("voice")), "param": f"{w},{i},{n}"}
 
 
-def _request_key(call: Call) -> tuple[object, ...]:
-    """Identical requests: the same parameters, in any order, whatever fmt and charset."""
-    params = call.params
-    if "fmt" in params or "charset" in params:
-        params = {k: v for k, v in params.items() if k != "fmt" and k != "charset"}
-    return (call.account.key, hash(frozenset(params.items())))
-
-
 def cost_mode_of(params: dict[str, str]) -> int:
     cost_mode = php_int(params.get("cost"), 0)
     return cost_mode if cost_mode in (0, 1, 2, 3) else 0
@@ -223,7 +219,7 @@ def submit(call: Call, cost_mode: int) -> SendResult:
     request = parse_request(call)
     gateway, account = call.gateway, call.account
     rule_name = "smsc.duplicate_cost" if cost_mode == 1 else "smsc.duplicate_send"
-    if not gateway.allow(rule_name, account, _request_key(call)):
+    if not gateway.allow(rule_name, account, request_key(call)):
         raise SmscError(codes.TOO_MANY)
     try:
         return gateway.send(account, request, dry_run=cost_mode == 1)

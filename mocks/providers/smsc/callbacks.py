@@ -1,0 +1,39 @@
+"""Status callbacks: each status change of a message of an account with a callback URL (sent
+to the operator, then the final status) is POSTed there, form-encoded, as SMSC does (FACTS
+B.5): id, phone, status, err, ts, type, flag and md5 = md5("id:phone:status:secret"). The
+outbox retries what fails."""
+
+from __future__ import annotations
+
+import hashlib
+
+from mocks.core.events import EventBus, StatusEvent
+from mocks.core.messages import State
+from mocks.outbox import Outbox
+from mocks.providers.smsc import codes
+
+PROVIDER = "smsc"
+
+
+def form(event: StatusEvent) -> dict[str, str]:
+    message = event.message
+    state = event.state
+    status = (codes.rejected_status(event.err) if state is State.REJECTED
+              else codes.status_of(state))
+    fields = {"id": message.ext_id, "phone": message.phone, "status": str(status),
+              "err": str(event.err), "ts": str(int(event.at)),
+              "type": str(codes.TYPES.get(message.channel, 0)), "flag": "0"}
+    signed = f"{fields['id']}:{fields['phone']}:{fields['status']}:"
+    fields["md5"] = hashlib.md5((signed + message.account.callback_secret).encode()).hexdigest()
+    return fields
+
+
+def attach(events: EventBus, outbox: Outbox) -> None:
+    def on_status(event: StatusEvent) -> None:
+        account = event.message.account
+        # Waiting to leave (-1) is where a message starts, not a change of status.
+        if account.callback_url and account.provider == PROVIDER \
+                and event.state is not State.QUEUED:
+            outbox.post(account.callback_url, form(event))
+
+    events.subscribe(on_status)

@@ -1,0 +1,42 @@
+"""ping.php: a notification from an outside monitoring system (002, "Уведомления о событиях").
+
+The job group `id` is one of the account's notify_groups (set in the configuration or through
+the control API). Its failure text (ok=0, the default) or recovery text (ok=1), with {NAME},
+{HOST} and {INFO} filled in, becomes a message to each of the group's contacts. No more than
+five identical requests a minute (rule smsc.ping_identical).
+"""
+
+from __future__ import annotations
+
+from mocks.core.gateway import Item, SendRefused, SendRequest
+from mocks.providers.smsc import codes, formats
+from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+from mocks.providers.smsc.send import refusal_code
+
+GROUP_NOT_FOUND = 3  # "Группа заданий не найдена"
+GROUP_NOT_FOUND_TEXT = "group not found"
+
+
+def fill(template: str, name: str, host: str, info: str) -> str:
+    return template.replace("{NAME}", name).replace("{HOST}", host).replace("{INFO}", info)
+
+
+def ping(call: Call) -> str:
+    p, gateway, account = call.params, call.gateway, call.account
+    group_id = p.get("id", "").strip()
+    if not group_id:
+        raise SmscError(codes.PARAMS)
+    if not gateway.allow("smsc.ping_identical", account, request_key(call)):
+        raise SmscError(codes.TOO_MANY)
+    group = account.notify_groups.get(group_id)
+    if group is None:
+        raise SmscError(GROUP_NOT_FOUND, description=GROUP_NOT_FOUND_TEXT)
+    template = group.ok_text if php_int(p.get("ok")) == 1 else group.fail_text
+    text = fill(template, p.get("name", ""), p.get("host", ""), p.get("info", ""))
+    request = SendRequest(items=[Item(list(group.contacts), text, group.sender or None)],
+                          channel=group.channel)
+    try:
+        gateway.send(account, request)
+    except SendRefused as refused:
+        raise SmscError(refusal_code(refused.reason)) from None
+    return formats.ok(call.fmt)

@@ -1,0 +1,130 @@
+"""templates.php: the account's message templates (002, "Управление шаблонами сообщений").
+
+add, chg, del and get, with name, msg, format, sender and fl[1]; no more than three identical
+requests a minute (rule smsc.templates_identical).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+from mocks.providers.smsc import codes, formats
+from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+
+FORMATS = frozenset({"", "sms", "flash", "bin", "push", "mms", "call", "mail", "viber"})
+NOT_FOUND = 3  # "Запись не найдена"
+NOT_FOUND_TEXT = "record not found"
+STATE = "smsc.templates"
+MAX_TEXT = 1000
+
+
+@dataclass(slots=True)
+class Template:
+    id: int
+    name: str
+    message: str
+    format: str = ""
+    sender: str = ""
+    flag: int = 0  # bit 1: used as the automatic signature (fl[1]=1)
+
+    def fields(self) -> list[formats.Field]:
+        return [("id", self.id), ("name", self.name), ("format", self.format),
+                ("sender", self.sender), ("flag", self.flag), ("message", self.message)]
+
+
+@dataclass(slots=True)
+class Templates:
+    """Every account's templates; ids count across the server."""
+
+    by_account: dict[tuple[str, str], dict[int, Template]]
+    ids: count[int]
+
+
+def _store(call: Call) -> dict[int, Template]:
+    state = call.gateway.dialect_state
+    templates: Templates | None = state.get(STATE)
+    if templates is None:
+        templates = state[STATE] = Templates({}, count(1))
+    return templates.by_account.setdefault(call.account.key, {})
+
+
+def _next_id(call: Call) -> int:
+    _store(call)
+    return next(call.gateway.dialect_state[STATE].ids)
+
+
+def _format(value: str | None) -> str:
+    value = (value or "").strip().lower()
+    if value not in FORMATS:
+        raise SmscError(codes.PARAMS)
+    return value
+
+
+def _flag(call: Call, default: int = 0) -> int:
+    given = call.params.get("fl[1]")
+    if given is None:
+        return default
+    return 1 if php_int(given) == 1 else 0
+
+
+def _text(value: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise SmscError(codes.PARAMS)
+    return value
+
+
+def _find(call: Call) -> Template:
+    template = _store(call).get(php_int(call.params.get("id"), -1))
+    if template is None:
+        raise SmscError(NOT_FOUND, description=NOT_FOUND_TEXT)
+    return template
+
+
+def templates(call: Call) -> str:
+    p = call.params
+    commands = [c for c in ("add", "chg", "del", "get") if php_int(p.get(c)) == 1]
+    if len(commands) != 1:
+        raise SmscError(codes.PARAMS)
+    if not call.gateway.allow("smsc.templates_identical", call.account, request_key(call)):
+        raise SmscError(codes.TOO_MANY)
+    command, fmt = commands[0], call.fmt
+    if command == "add":
+        name, msg = p.get("name", "").strip(), p.get("msg", "")
+        if not name or not msg:
+            raise SmscError(codes.PARAMS)
+        template = Template(_next_id(call), name, _text(msg), _format(p.get("format")),
+                            p.get("sender", "").strip(), _flag(call))
+        _store(call)[template.id] = template
+        return _created(fmt, template.id)
+    if command == "get":
+        rows = [t.fields() for t in sorted(_store(call).values(), key=lambda t: t.id)]
+        if not rows:
+            raise SmscError(NOT_FOUND, description=NOT_FOUND_TEXT)
+        return formats.records(fmt, rows, wrapper="list", element="template")
+    if "id" not in p:
+        raise SmscError(codes.PARAMS)
+    template = _find(call)
+    if command == "del":
+        del _store(call)[template.id]
+        return formats.ok(fmt)
+    if "name" in p:
+        template.name = p["name"].strip() or template.name
+    if "msg" in p:
+        template.message = _text(p["msg"]) or template.message
+    if "format" in p:
+        template.format = _format(p["format"])
+    if "sender" in p:
+        template.sender = p["sender"].strip()
+    template.flag = _flag(call, template.flag)
+    return formats.ok(fmt)
+
+
+def _created(fmt: int, template_id: int) -> str:
+    if fmt == formats.JSON:
+        return formats.to_json({"id": template_id})
+    if fmt == formats.XML:
+        return formats.xml_element("template", [("id", template_id)])
+    if fmt == formats.NUMBERS:
+        return str(template_id)
+    return f"ID - {template_id}"

@@ -81,8 +81,8 @@ async def _tick_forever(runtime: Runtime) -> None:
     while True:
         if runtime.gateway.clock.speed > 0:
             runtime.gateway.tick()
-        for delivery in runtime.outbox.take_due():
-            task = asyncio.create_task(_deliver(runtime, delivery, sending))
+        for batch in runtime.outbox.take_due():
+            task = asyncio.create_task(_deliver(runtime, batch, sending))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if runtime.settings.freeze_gc and time.monotonic() - frozen_at > FREEZE_SECONDS:
@@ -92,8 +92,15 @@ async def _tick_forever(runtime: Runtime) -> None:
         await asyncio.sleep(TICK_SECONDS)
 
 
-async def _deliver(runtime: Runtime, delivery: Delivery, sending: asyncio.Semaphore) -> None:
-    """One callback POST, in a worker thread so a slow receiver never holds up a request."""
-    async with sending:
-        status, error = await asyncio.to_thread(post_form, delivery.url, delivery.form)
-    runtime.outbox.done(delivery, status, error)
+async def _deliver(runtime: Runtime, batch: list[Delivery],
+                   sending: asyncio.Semaphore) -> None:
+    """One URL's callbacks in order, each POST in a worker thread so a slow receiver never
+    holds up a request."""
+    try:
+        async with sending:
+            for delivery in batch:
+                status, error = await asyncio.to_thread(post_form, delivery.url,
+                                                        delivery.form)
+                runtime.outbox.done(delivery, status, error)
+    finally:
+        runtime.outbox.finished(batch[0].url)

@@ -51,19 +51,33 @@ class Outbox:
     _waiting: list[Delivery] = field(default_factory=list)
     history: deque[Attempt] = field(default_factory=lambda: deque(maxlen=HISTORY))
     _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _busy: set[str] = field(default_factory=set)  # URLs with a batch on its way
 
     def post(self, url: str, form: dict[str, str]) -> None:
         self._waiting.append(Delivery(next(self._ids), url, form, self.clock.now()))
 
-    def take_due(self) -> list[Delivery]:
-        """The deliveries due by now, handed to a sender (and out of the queue until done)."""
+    def take_due(self) -> list[list[Delivery]]:
+        """What is due by now, one batch a URL in the order it was posted, for a sender to send
+        one after the other (a receiver sees "sent" before "delivered"). A URL with a batch
+        still on its way waits for the next call. Taken deliveries leave the queue until done."""
         if not self._waiting:
             return []
         now = self.clock.now()
-        due = [d for d in self._waiting if d.due <= now]
-        if due:
-            self._waiting = [d for d in self._waiting if d.due > now]
-        return due
+        batches: dict[str, list[Delivery]] = {}
+        kept = []
+        for delivery in self._waiting:
+            if delivery.due <= now and delivery.url not in self._busy:
+                batches.setdefault(delivery.url, []).append(delivery)
+            else:
+                kept.append(delivery)
+        if batches:
+            self._waiting = kept
+            self._busy.update(batches)
+        return [sorted(batch, key=lambda d: d.id) for batch in batches.values()]
+
+    def finished(self, url: str) -> None:
+        """The sender is through a URL's batch."""
+        self._busy.discard(url)
 
     def done(self, delivery: Delivery, status: int | None, error: str = "") -> None:
         now = self.clock.now()

@@ -16,8 +16,11 @@ from tests.providers.smsc.client import Smsc
 
 KNOWN = ["login", "psw", "apikey", "phones", "mes", "id", "sender", "time", "tz", "valid",
          "translit", "maxsms", "cost", "op", "err", "list", "charset", "all", "del", "phone",
-         "cur", "hlr", "mail", "bin", "call", "bot", "tg", "subj", "fileurl", "viber"]
+         "cur", "hlr", "mail", "bin", "call", "bot", "tg", "subj", "fileurl", "viber", "voice",
+         "param", "period", "freq", "add", "chg", "get", "name", "msg", "format", "fl[1]",
+         "mts_srv", "soc", "host", "info", "ok"]
 GOOD_VALUES = ["79991234567", "79000000001", "8-901-123-45-67", "+7(901) 123-45 67", "1", "2",
+               "050A0307056048656C6C6F", "20,10,3", "w2", "0.5", "sms",
                "3", "0", "-1", "01:30", "+5", "0101120000", "9-21", "utf-8", "koi8-r",
                "windows-1251", "G777", "1,2,", "79991234567,", "Hello!\n~~~\nc", "__HLR__",
                "a" * 1200, "я" * 80]
@@ -64,7 +67,8 @@ def assert_well_formed(response: httpx.Response, fmt: int) -> None:
 
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(command=st.sampled_from(["send", "status", "balance"]), query=queries(),
+@given(command=st.sampled_from(["send", "status", "balance", "templates", "op_templates",
+                                "ping"]), query=queries(),
        fmt=st.sampled_from([None, 0, 1, 2, 3]), logged_in=st.booleans(),
        method=st.sampled_from(["GET", "POST"]), body=bodies, content_type=content_types)
 def test_any_request_gets_a_well_formed_answer(
@@ -76,6 +80,27 @@ def test_any_request_gets_a_well_formed_answer(
     response = smsc.http.request(method, f"/sys/{command}.php?{prefix}{query}{suffix}",
                                  content=body if method == "POST" else None, headers=headers)
     assert_well_formed(response, fmt or 0)
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats()
+                           | st.text(max_size=20) | st.sampled_from(GOOD_VALUES),
+                           lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                           max_leaves=8)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(st.sampled_from(KNOWN) | st.text(max_size=8), JSON_VALUES,
+                            max_size=8), logged_in=st.booleans(), raw=st.binary(max_size=60))
+def test_rest_send_answers_any_body_in_json(smsc: Smsc, data: dict[str, object],
+                                            logged_in: bool, raw: bytes) -> None:
+    if logged_in:
+        data = {**data, "login": smsc.account.login, "psw": smsc.account.password}
+    for body in (json.dumps(data).encode(), raw):
+        response = smsc.http.post("/rest/send/", content=body)
+        assert response.status_code == 200
+        assert isinstance(json.loads(response.content), dict)
 
 
 def test_the_server_still_answers_after_the_fuzzing(smsc: Smsc) -> None:

@@ -135,6 +135,7 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver([500])
     yield found
     found.server.shutdown()
+    found.server.server_close()
 
 
 def wait_for_attempts(sms_mocks: Sandbox, count: int) -> list[dict[str, object]]:

@@ -178,3 +178,57 @@ def test_virtual_sending_still_charges_e_mail(sms_mocks: Sandbox, smsc: Smsc) ->
     answer = json.loads(smsc.send(phones="you@example.com", mes="x", subj="s", mail=1,
                                   sender="me@example.com", fmt=3, cost=2))
     assert answer["cost"] == "0.50"
+
+
+# -- the other channels and mailing options -----------------------------------------------
+
+@pytest.mark.parametrize(("params", "channel"), [
+    ({"flash": 1}, "flash"), ({"push": 1, "mes": "http://wap.ru\nWAP.RU"}, "push"),
+    ({"ping": 1}, "ping"), ({"mms": 1, "subj": "s"}, "mms"), ({"viber": 1}, "viber"),
+    ({"whatsapp": 1}, "whatsapp"), ({"soc": 1}, "soc"), ({"bot": "@shop_bot"}, "bot"),
+    ({"mes": "__VIBER__: hi"}, "viber"), ({"mes": "__SOC__: hi"}, "soc"),
+    ({"mes": "__BOT__: hi"}, "bot"), ({"mes": "__PING__"}, "ping"),
+])
+def test_each_channel_is_recorded_and_priced(sms_mocks: Sandbox, smsc: Smsc,
+                                             params: dict[str, object], channel: str) -> None:
+    sms_mocks.update(smsc.account, tariff={"default": "1.40", channel: "0.70"})
+    answer = json.loads(smsc.send(**{"phones": PHONE, "mes": "hi", **params}, fmt=3, cost=2))
+    [message] = sms_mocks.messages()
+    assert (message["channel"], answer["cost"]) == (channel, "0.70")
+
+
+def test_mail_needs_a_subject_and_a_sender(smsc: Smsc) -> None:
+    base = {"phones": "you@example.com", "mes": "Hello", "mail": 1, "fmt": 1}
+    assert smsc.send(**base, sender="alex2@mysite2.com") == "0,-1"
+    assert smsc.send(**base, subj="Privet") == "0,-1"
+
+
+@pytest.mark.parametrize(("code", "ok"), [("1234", True), ("12345678", True), ("123", False),
+                                          ("123456789", False), ("12ab", False)])
+def test_telegram_takes_only_codes_of_4_to_8_digits(smsc: Smsc, code: str, ok: bool) -> None:
+    assert (smsc.send(phones=PHONE, mes=code, tg=1, fmt=1) != "0,-1") is ok
+
+
+def test_groups_expand_to_their_numbers(sms_mocks: Sandbox, smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, groups={"777": ["79161234561", "79161234562"],
+                                           "888": ["79161234563"]})
+    assert smsc.send(phones="G777,g888", mes="x", fmt=1).endswith(",3")
+    assert sorted(m["phone"] for m in sms_mocks.messages()) == [
+        "79161234561", "79161234562", "79161234563"]
+
+
+def test_a_window_of_hours_waits_for_its_start(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    now = int(sms_mocks.control.call("GET", "/_mock/clock")["timestamp"])
+    hour = (now // 3600 + 3) % 24  # the Moscow hour now
+    start, end = (hour + 2) % 24, (hour + 3) % 24
+    smsc.send(phones=PHONE, mes="x", time=f"{start}-{end}")
+    [message] = sms_mocks.messages()
+    wait = ts(message["send_at"]) - now
+    assert 3600 < wait <= 7200  # from the next full hour + 1 to the window's start
+
+
+def test_a_comment_is_kept_and_not_sent(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    smsc.send(phones=PHONE, mes="Hello!\n~~~\nfor the history", fmt=1)
+    [message] = sms_mocks.messages()
+    assert (message["text"], message["comment"], message["parts"]) == (
+        "Hello!", "for the history", 1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mocks.core.events import EventBus, StatusEvent
+from mocks.core.events import EventBus
 from mocks.core.messages import ERR_NONE, Message, State
 from mocks.core.timers import TimerQueue
 
@@ -59,7 +59,7 @@ class DeliveryEngine:
         message.state = State.QUEUED
         message.state_at = message.created_at
         if self.events.active:
-            self.events.publish(StatusEvent(message, State.QUEUED, message.created_at, ERR_NONE))
+            self.events.emit(message, State.QUEUED, message.created_at, ERR_NONE)
         delay = self.timings.queue_seconds
         leaves_at = max(message.send_at, message.created_at) + delay
         self._schedule(message, min(leaves_at, message.valid_until), lane=("queue", delay))
@@ -144,4 +144,4 @@ class DeliveryEngine:
         elif state.final and self.on_final is not None:
             self.on_final(message)
         if self.events.active:
-            self.events.publish(StatusEvent(message, state, at, err))
+            self.events.emit(message, state, at, err)

@@ -20,19 +20,40 @@ class StatusEvent:
 
 
 Listener = Callable[[StatusEvent], None]
+Interest = Callable[[Message], bool]
 
 
 class EventBus:
-    def __init__(self) -> None:
-        self._listeners: list[Listener] = []
+    """Listeners, each with an optional interest: a cheap test on the message, so a listener
+    that cares about a few accounts costs the others nothing (no event is even built)."""
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+    def __init__(self) -> None:
+        # A tuple, replaced on change, so publishing iterates without copying.
+        self._listeners: tuple[tuple[Listener, Interest | None], ...] = ()
+
+    def subscribe(self, listener: Listener, interest: Interest | None = None
+                  ) -> Callable[[], None]:
+        entry = (listener, interest)
+        self._listeners += (entry,)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(e for e in self._listeners if e is not entry)
+
+        return unsubscribe
 
     def publish(self, event: StatusEvent) -> None:
-        for listener in tuple(self._listeners):
-            listener(event)
+        for listener, interest in self._listeners:
+            if interest is None or interest(event.message):
+                listener(event)
+
+    def emit(self, message: Message, state: State, at: float, err: int) -> None:
+        """Publish a status change, building its event only if some listener wants it."""
+        event = None
+        for listener, interest in self._listeners:
+            if interest is None or interest(message):
+                if event is None:
+                    event = StatusEvent(message, state, at, err)
+                listener(event)
 
     @property
     def active(self) -> bool:

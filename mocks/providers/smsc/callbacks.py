@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from mocks.core.events import EventBus, StatusEvent
-from mocks.core.messages import State
+from mocks.core.messages import Message, State
 from mocks.outbox import Outbox
 from mocks.providers.smsc import codes
 
@@ -30,10 +30,11 @@ def form(event: StatusEvent) -> dict[str, str]:
 
 def attach(events: EventBus, outbox: Outbox) -> None:
     def on_status(event: StatusEvent) -> None:
-        account = event.message.account
         # Waiting to leave (-1) is where a message starts, not a change of status.
-        if account.callback_url and account.provider == PROVIDER \
-                and event.state is not State.QUEUED:
-            outbox.post(account.callback_url, form(event))
+        if event.state is not State.QUEUED:
+            outbox.post(event.message.account.callback_url, form(event))
 
-    events.subscribe(on_status)
+    def wants(message: Message) -> bool:
+        return message.account.callback_url != "" and message.account.provider == PROVIDER
+
+    events.subscribe(on_status, wants)

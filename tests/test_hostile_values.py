@@ -30,6 +30,35 @@ def test_smsc_odd_values_are_answered_not_crashed(sms_mocks: Sandbox, http: http
         assert body == answer
 
 
+HUGE = "9" * 5000  # past Python's int() digit limit: int() alone would raise
+
+
+@pytest.mark.parametrize(("command", "params", "answer"), [
+    ("send", {"phones": "79991234567", "mes": "x", "fmt": HUGE}, "OK - 1 SMS"),
+    ("send", {"phones": "79991234567", "mes": "x", "maxsms": HUGE, "translit": HUGE,
+              "cost": HUGE, "tz": "1" + HUGE}, "ERROR = 5"),
+    ("send", {"phones": "79991234567", "mes": "x", "call": "1", "param": f"20,{HUGE},3"},
+     "OK - 1 SMS"),
+    ("send", {"phones": "79991234567", "mes": "x", "period": HUGE, "freq": HUGE}, "ERROR = 1"),
+    ("status", {"id": HUGE, "phone": "79991234567", "all": HUGE}, "Status = -3"),
+    ("templates", {"get": "1", "id": HUGE}, "ERROR = 3"),
+    ("templates", {"del": HUGE, "id": "1"}, "ERROR = 1"),
+    ("op_templates", {"get": "1", "mts_srv": HUGE}, "ERROR = 1"),
+    ("ping", {"id": HUGE, "ok": HUGE}, "ERROR = 3"),
+])
+def test_smsc_thousand_digit_numbers_are_answered(sms_mocks: Sandbox, http: httpx.Client,
+                                                  command: str, params: dict[str, str],
+                                                  answer: str) -> None:
+    smsc = Smsc(http, sms_mocks.account("smsc"))
+    assert smsc.text(command, **params).startswith(answer)
+    if command == "send":  # the same through /rest/send/, whose answer is fmt=3's
+        response = http.post("/rest/send/", json={"login": smsc.account.login,
+                                                  "psw": smsc.account.password, **params,
+                                                  "phones": "79991234568"})
+        assert response.status_code == 200
+        assert ("error" in response.json()) == answer.startswith("ERROR")
+
+
 def test_smspager_datetime_out_of_range_is_503(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smspager", senders={"Magazin": "approved"})
     body = (f"<data><login>{account.login}</login><password>{account.password}</password>"

@@ -13,6 +13,7 @@ from mocks.providers.smsc.endpoint import SmscError
 BINARY_PART = 140  # octets in one SMS
 BINARY_CONCAT_PART = 134  # with the 6-octet concatenation header in each part
 _HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+COMMENT_BYTES = b"\n~~~\n"
 _PID_DCS = re.compile(r"^pid: (\d{1,3}), dcs: (\d{1,3})$")
 
 
@@ -24,16 +25,19 @@ class Binary:
     dcs: str | None = None
 
 
-def binary(mes: str, mode: int, trailer: str, charset: str) -> Binary:
-    """bin=1 (the bytes themselves, urlencoded) or bin=2 (hex): a UDH-length octet first (0 for
-    none), then the UDH, then the payload; "pid: N, dcs: M" after "\\n~~~\\n" sets those."""
+def binary(mes: str, mode: int, trailer: str, octets: bytes | None = None) -> Binary:
+    """bin=1 (the bytes themselves, urlencoded: `octets` as sent, else the text's code points
+    as octets) or bin=2 (hex): a UDH-length octet first (0 for none), then the UDH, then the
+    payload; "pid: N, dcs: M" after "\\n~~~\\n" sets those."""
     if mode == 2:
         compact = "".join(mes.split())
         if not _HEX.match(compact):
             raise SmscError(codes.PARAMS)
         data = bytes.fromhex(compact)
+    elif octets is not None:
+        data = octets.partition(COMMENT_BYTES)[0]
     else:
-        data = mes.encode(charset, "replace")
+        data = mes.encode("latin-1", "replace")
     if not data or len(data) < 1 + data[0]:
         raise SmscError(codes.PARAMS)  # the UDH it announces is not there
     pid = dcs = None
@@ -72,7 +76,7 @@ def call_param(value: str | None) -> tuple[int, int, int]:
     if not value:
         return DEFAULT_CALL
     fields = [f.strip() for f in value.split(",")]
-    if len(fields) != 3 or not all(f.isascii() and f.isdigit() for f in fields):
+    if len(fields) != 3 or not all(f.isascii() and f.isdigit() and len(f) <= 6 for f in fields):
         return DEFAULT_CALL
     w, i, n = (int(f) for f in fields)
     if w > 99 or n > 9:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mocks.core.accounts import Account
@@ -49,26 +49,41 @@ class Call:
     account: Account
     params: dict[str, str]
     fmt: int
-    charset: str = "cp1251"  # the codec the parameters arrived in (bin=1 needs their bytes)
+    charset: str = "cp1251"  # the codec the parameters arrived in
+    raw: list[tuple[bytes, bytes]] = field(default_factory=list)  # the undecoded pairs
+
+    def raw_value(self, name: str) -> bytes | None:
+        """A parameter's bytes as sent (bin=1 carries octets, not text); the last one wins."""
+        wanted = name.encode()
+        found = None
+        for key, value in self.raw:
+            if key == wanted:
+                found = value
+        return found
 
 
 Command = Callable[[Call], str]
 T = TypeVar("T")
 
 
+PHP_INT_MAX = 2**63 - 1
+
+
 def php_int(value: str | None, default: int = 0) -> int:
-    """PHP's intval on a request value: leading digits, else the default."""
+    """PHP's intval on a request value: leading digits, else the default; saturated at PHP's
+    integer bounds, as intval is (and so a thousand-digit value costs nothing)."""
     if not value:
         return default
-    if value.isascii() and value.isdigit():
-        return int(value)
     text = value.strip()
     sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-")
+    digits = text[1:] if text[:1] in ("+", "-") else text
     end = 0
     while end < len(digits) and "0" <= digits[end] <= "9":
         end += 1
-    return sign * int(digits[:end]) if end else default
+    if not end:
+        return default
+    number = int(digits[:end]) if end <= 19 else PHP_INT_MAX + 1
+    return max(min(sign * number, PHP_INT_MAX), -PHP_INT_MAX - 1)
 
 
 def _codec(pairs: list[tuple[bytes, bytes]]) -> str:
@@ -123,7 +138,8 @@ class Endpoint(CommandApp[Command]):
         entered = None
         error: SmscError | None = None
         try:
-            params = decode_pairs(query, codec)
+            pairs = query
+            params = decode_pairs(pairs, codec)
             fmt, login = _fmt(params), _identity(params)
             if _has_credentials(query):
                 account, entered = _admit(gateway, params, client)
@@ -138,7 +154,7 @@ class Endpoint(CommandApp[Command]):
                 fmt, login = _fmt(params), _identity(params)
             if account is None:
                 account, entered = _admit(gateway, params, client)
-            answer = self.command(Call(gateway, account, params, fmt, codec))
+            answer = self.command(Call(gateway, account, params, fmt, codec, pairs))
         except SmscError as exc:
             error = exc
             answer = formats.error(fmt, exc.code, exc.ext_id, exc.description)

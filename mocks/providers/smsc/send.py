@@ -179,16 +179,16 @@ def parse_request(call: Call) -> SendRequest:
         spread=channels.spread(p.get("period"), p.get("freq")),
     )
     if channel == "bin":
-        _binary(request, php_int(p.get("bin")), call.charset)
+        _binary(request, php_int(p.get("bin")), call.raw_value("mes"))
     elif channel == "call":
-        _call(request, p)
+        _call(request, p, prefixed=text != (mes or ""))
     return request
 
 
-def _binary(request: SendRequest, mode: int, charset: str) -> None:
+def _binary(request: SendRequest, mode: int, octets: bytes | None) -> None:
     """The text is the message's octets: the comment slot holds its pid/dcs trailer."""
     item = request.items[0]
-    data = channels.binary(item.text, mode, item.comment, charset)
+    data = channels.binary(item.text, mode, item.comment, octets)
     item.text, item.comment = data.hex, ""
     request.units, request.encoding, request.translit, request.maxsms = data.parts, "binary", 0, \
         None
@@ -196,12 +196,13 @@ def _binary(request: SendRequest, mode: int, charset: str) -> None:
         request.extra = {"pid": data.pid, "dcs": data.dcs or ""}
 
 
-def _call(request: SendRequest, p: dict[str, str]) -> None:
+def _call(request: SendRequest, p: dict[str, str], prefixed: bool) -> None:
     """Billed by the estimated seconds at the tariff's price of a minute. With __CALL__: the
-    text after "\n~~~\n" is the param, not a comment (002, prefixes)."""
+    text after "\n~~~\n" is the param, not a comment (002, prefixes); with call=1 it stays
+    a comment."""
     item = request.items[0]
     param = p.get("param")
-    if item.comment and not param:
+    if prefixed and item.comment and not param:
         param, item.comment = item.comment, ""
     w, i, n = channels.call_param(param)
     request.units = channels.call_seconds(item.text, bool(p.get("fileurl")))

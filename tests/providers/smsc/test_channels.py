@@ -76,10 +76,18 @@ def test_a_call_prefix_takes_its_param_after_the_comment_mark(sms_mocks: Sandbox
         ("call", "Privet", "", {"voice": "m3", "param": "10,3600,1"})
 
 
+def test_call_1_keeps_the_text_after_the_mark_as_a_comment(sms_mocks: Sandbox,
+                                                         smsc: Smsc) -> None:
+    smsc.send(phones=PHONE, mes="Privet\n~~~\nfor the night shift", call=1)
+    [message] = sms_mocks.messages()
+    assert (message["text"], message["comment"], message["extra"]) == (
+        "Privet", "for the night shift", {"voice": "m3", "param": "25,3,8"})
+
+
 @pytest.mark.parametrize(("param", "expected"), [
     ("20,10,3", (20, 10, 3)), ("5,5,0", (10, 10, 1)), ("99,5000,9", (35, 3600, 9)),
     ("100,10,3", (25, 3, 8)), ("20,10,10", (25, 3, 8)), ("a,b,c", (25, 3, 8)),
-    ("20,10", (25, 3, 8)), (None, (25, 3, 8)),
+    ("20,10", (25, 3, 8)), (None, (25, 3, 8)), ("20," + "9" * 5000 + ",3", (25, 3, 8)),
 ])
 def test_call_param_is_clamped_as_documented(param: str | None,
                                              expected: tuple[int, int, int]) -> None:
@@ -112,6 +120,20 @@ def test_binary_takes_its_pid_and_dcs_from_the_trailer(smsc: Smsc,
 def test_bin_1_takes_the_octets_themselves(smsc: Smsc, sms_mocks: Sandbox) -> None:
     smsc.send(phones=PHONE, mes="\x00Hi", bin=1)
     assert sms_mocks.messages()[0]["text"] == "004869"
+
+
+@pytest.mark.parametrize("charset", [None, "utf-8", "koi8-r"])
+def test_bin_1_keeps_high_octets_whatever_the_charset(smsc: Smsc, sms_mocks: Sandbox,
+                                                      charset: str | None) -> None:
+    octets = bytes([0, 0x80, 0xC3, 0xFF, 0x41])
+    query = (f"login={smsc.account.login}&psw={smsc.account.password}&phones={PHONE}"
+             "&bin=1&mes=%00%80%C3%FF%41%0A~~~%0Apid:+65,+dcs:+4")
+    if charset:
+        query += f"&charset={charset}"
+    assert smsc.http.get(f"/sys/send.php?{query}").text.startswith("OK - 1 SMS")
+    [message] = sms_mocks.messages()
+    assert (message["text"], message["extra"]) == (octets.hex().upper(),
+                                                   {"pid": "65", "dcs": "4"})
 
 
 def test_long_binary_is_split_by_octets(smsc: Smsc) -> None:

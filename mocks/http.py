@@ -34,7 +34,8 @@ async def read_body(scope: dict[str, Any], receive: Receive, limit: int) -> byte
     """The body, refusing past `limit` bytes without buffering more than that. A client that
     goes away mid-body leaves what had arrived."""
     declared = header(scope, b"content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isdigit() and (len(declared) > 18
+                                                        or int(declared) > limit):
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mocks.config import Settings, account_from_spec
+from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
@@ -25,7 +26,7 @@ class Runtime:
         self._load_accounts(self.gateway.accounts)
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
-        self.sink: dict[str, list[dict[str, object]]] = {}  # /_mock/sink/{name}
+        self.sink = Sink()  # /_mock/sink/{name}
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:

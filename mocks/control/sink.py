@@ -2,11 +2,15 @@
 their own; /_mock/callbacks: what the emulator has POSTed, attempt by attempt.
 
 An account's callback_url may point at {server}/_mock/sink/{name}; `?status=500` on that URL
-makes the sink answer 500, to watch the retries.
+makes the sink answer 500, to watch the retries. What it keeps is bounded: the last KEPT
+requests of each of the last NAMES names, each body at most MAX_BODY bytes.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -14,42 +18,80 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from mocks.control.views import iso
-from mocks.runtime import Runtime
+from mocks.http import BodyTooLarge, read_body
+
+if TYPE_CHECKING:
+    from mocks.runtime import Runtime
 
 MAX_BODY = 64 * 1024
 KEPT = 1000  # requests kept a name
+NAMES = 100  # names kept; a new one past this drops the one written longest ago
+
+
+@dataclass(slots=True)
+class Received:
+    at: float
+    method: str
+    content_type: str
+    body: str
+    answered: int
+
+    def view(self) -> dict[str, object]:
+        return {"at": iso(self.at), "method": self.method, "content_type": self.content_type,
+                "form": dict(parse_qsl(self.body, keep_blank_values=True)),
+                "body": self.body, "answered": self.answered}
+
+
+@dataclass
+class Sink:
+    names: dict[str, deque[Received]] = field(default_factory=dict)
+
+    def keep(self, name: str, received: Received) -> None:
+        kept = self.names.pop(name, None)
+        if kept is None:
+            kept = deque(maxlen=KEPT)
+            while len(self.names) >= NAMES:
+                del self.names[next(iter(self.names))]
+        self.names[name] = kept  # last written is last in order
+        kept.append(received)
+
+    def view(self, name: str) -> list[dict[str, object]]:
+        return [received.view() for received in self.names.get(name, ())]
+
+    def clear(self) -> None:
+        self.names.clear()
 
 
 def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
+def _answer_status(value: str | None) -> int:
+    """`?status=N` for N in 200..599, else 200."""
+    if value and value.isascii() and value.isdigit() and len(value) == 3:
+        return int(value) if 200 <= int(value) <= 599 else 200
+    return 200
+
+
 async def receive(request: Request) -> Response:
     runtime = _runtime(request)
-    name = request.path_params["name"]
-    raw = (await request.body())[:MAX_BODY]
-    kept = runtime.sink.setdefault(name, [])
-    if len(kept) >= KEPT:
-        del kept[0]
-    status = request.query_params.get("status", "200")
-    answer = int(status) if status.isdigit() and 200 <= int(status) <= 599 else 200
-    kept.append({
-        "at": iso(runtime.gateway.now()),
-        "method": request.method,
-        "content_type": request.headers.get("content-type", ""),
-        "form": dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)),
-        "body": raw.decode("utf-8", "replace"),
-        "answered": answer,
-    })
+    try:
+        raw = await read_body(request.scope, request.receive, MAX_BODY)
+    except BodyTooLarge:
+        return PlainTextResponse(f"a body of at most {MAX_BODY} bytes", status_code=413)
+    answer = _answer_status(request.query_params.get("status"))
+    runtime.sink.keep(request.path_params["name"], Received(
+        runtime.gateway.now(), request.method, request.headers.get("content-type", ""),
+        raw.decode("utf-8", "replace"), answer))
     return PlainTextResponse("OK" if answer < 300 else "error", status_code=answer)
 
 
 async def received(request: Request) -> JSONResponse:
-    runtime = _runtime(request)
+    sink = _runtime(request).sink
     name = request.path_params.get("name")
     if name is None:
-        return JSONResponse({"sinks": runtime.sink})
-    return JSONResponse({"requests": runtime.sink.get(name, [])})
+        return JSONResponse({"sinks": {name: sink.view(name) for name in sink.names}})
+    return JSONResponse({"requests": sink.view(name)})
 
 
 async def callbacks(request: Request) -> JSONResponse:

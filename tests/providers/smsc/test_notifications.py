@@ -186,3 +186,28 @@ def test_the_built_in_sink_receives_callbacks(sms_mocks: Sandbox, smsc: Smsc) ->
     forms = [r["form"] for r in got]
     assert [(f["status"], f["err"]) for f in forms] == [("0", "0"), ("20", "6")]
     assert json.dumps(forms[1]["md5"]) == json.dumps(md5("3", "79000001006", "20", "k"))
+
+
+@pytest.mark.parametrize(("status", "answered"), [
+    ("500", 500), ("404", 404), ("²", 200), ("9" * 5000, 200), ("199", 200), ("600", 200),
+    ("", 200), ("abc", 200)])
+def test_the_sink_answers_the_status_asked_for_or_200(http: httpx.Client, status: str,
+                                                      answered: int) -> None:
+    response = http.post("/_mock/sink/odd", params={"status": status}, content=b"a=1")
+    assert response.status_code == answered
+    assert http.get("/_mock/sink/odd").json()["requests"][-1]["answered"] == answered
+
+
+def test_the_sink_refuses_a_huge_body_and_keeps_nothing_of_it(http: httpx.Client) -> None:
+    response = http.post("/_mock/sink/big", content=b"x" * (64 * 1024 + 1))
+    assert response.status_code == 413
+    assert http.get("/_mock/sink/big").json() == {"requests": []}
+    chunks = (b"y" * 16384 for _ in range(5))  # chunked, no length: refused as it streams
+    assert http.post("/_mock/sink/big", content=chunks).status_code == 413
+
+
+def test_the_sink_keeps_the_last_hundred_names(http: httpx.Client) -> None:
+    for n in range(105):
+        http.post(f"/_mock/sink/n{n}", content=b"a=1")
+    names = list(http.get("/_mock/sink").json()["sinks"])
+    assert len(names) == 100 and names[0] == "n5" and names[-1] == "n104"

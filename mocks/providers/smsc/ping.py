@@ -4,21 +4,31 @@ The job group `id` is one of the account's notify_groups (set in the configurati
 the control API). Its failure text (ok=0, the default) or recovery text (ok=1), with {NAME},
 {HOST} and {INFO} filled in, becomes a message to each of the group's contacts. No more than
 five identical requests a minute (rule smsc.ping_identical).
+
+ping.php documents only errors 1, 2, 3, 4 and 9, so a notification the gateway refuses (no
+money, a contact's number is bad, ...) is error 1 with the send error's own description.
 """
 
 from __future__ import annotations
 
+import re
+
 from mocks.core.gateway import Item, SendRefused, SendRequest
 from mocks.providers.smsc import codes, formats
 from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
-from mocks.providers.smsc.send import refusal_code
+from mocks.providers.smsc.send import MAX_TEXT, refusal_code
 
 GROUP_NOT_FOUND = 3  # "Группа заданий не найдена"
 GROUP_NOT_FOUND_TEXT = "group not found"
 
 
+_MACRO = re.compile(r"\{(NAME|HOST|INFO)\}")
+
+
 def fill(template: str, name: str, host: str, info: str) -> str:
-    return template.replace("{NAME}", name).replace("{HOST}", host).replace("{INFO}", info)
+    """One pass, so a {HOST} inside the name stays as the caller wrote it."""
+    values = {"NAME": name, "HOST": host, "INFO": info}
+    return _MACRO.sub(lambda match: values[match[1]], template)
 
 
 def ping(call: Call) -> str:
@@ -33,10 +43,13 @@ def ping(call: Call) -> str:
         raise SmscError(GROUP_NOT_FOUND, description=GROUP_NOT_FOUND_TEXT)
     template = group.ok_text if php_int(p.get("ok")) == 1 else group.fail_text
     text = fill(template, p.get("name", ""), p.get("host", ""), p.get("info", ""))
+    if len(text) > MAX_TEXT:
+        raise SmscError(codes.PARAMS)
     request = SendRequest(items=[Item(list(group.contacts), text, group.sender or None)],
                           channel=group.channel)
     try:
         gateway.send(account, request)
     except SendRefused as refused:
-        raise SmscError(refusal_code(refused.reason)) from None
+        code = refusal_code(refused.reason)
+        raise SmscError(codes.PARAMS, description=codes.DESCRIPTIONS[code]) from None
     return formats.ok(call.fmt)

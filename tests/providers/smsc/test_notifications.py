@@ -59,6 +59,32 @@ def test_more_than_five_identical_notifications_a_minute_is_error_9(sms_mocks: S
     assert smsc.text("ping", id=1, name="other", fmt=1) == "OK"
 
 
+def test_a_refused_notification_is_error_1_with_the_reason(sms_mocks: Sandbox,
+                                                           smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, balance="0", notify_groups={"1": GROUP})
+    assert smsc.text("ping", id=1) == "ERROR = 1 (no money)"
+    assert smsc.text("ping", id=1, fmt=3) == '{"error":"no money","error_code":1}'
+    sms_mocks.update(smsc.account, balance="100", notify_groups={
+        "1": {**GROUP, "contacts": ["12"]}})
+    assert smsc.text("ping", id=1, fmt=1) == "0,-1"
+    assert smsc.text("ping", id=1) == "ERROR = 1 (invalid number)"
+    assert sms_mocks.messages() == []
+
+
+def test_a_notification_longer_than_a_message_may_be_is_error_1(sms_mocks: Sandbox,
+                                                                smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, notify_groups={"1": GROUP})
+    assert smsc.text("ping", id=1, info="x" * 1000, fmt=1) == "0,-1"
+    assert sms_mocks.messages() == []
+
+
+def test_macros_are_filled_once_not_inside_what_was_filled_in(sms_mocks: Sandbox,
+                                                             smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, notify_groups={"1": GROUP})
+    assert smsc.text("ping", id=1, name="{HOST}", host="{INFO}", info="{NAME}") == "OK"
+    assert {m["text"] for m in sms_mocks.messages()} == {"{HOST} on {INFO} failed: {NAME}"}
+
+
 def test_notify_groups_are_checked(sms_mocks: Sandbox) -> None:
     with pytest.raises(RuntimeError, match="contacts"):
         sms_mocks.account("smsc", notify_groups={"1": {"contacts": []}})

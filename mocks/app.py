@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 from mocks.config import Settings
 from mocks.control.api import routes as control_routes
 from mocks.control.sink import routes as sink_routes
-from mocks.outbox import Delivery, post_form
+from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.providers.targetsms.routes import routes as targetsms_routes
@@ -78,29 +78,20 @@ async def _tick_forever(runtime: Runtime) -> None:
     frozen_at = time.monotonic()
     sending = asyncio.Semaphore(CALLBACKS_AT_ONCE)
     tasks: set[asyncio.Task[None]] = set()
-    while True:
-        if runtime.gateway.clock.speed > 0:
-            runtime.gateway.tick()
-        for batch in runtime.outbox.take_due():
-            task = asyncio.create_task(_deliver(runtime, batch, sending))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        if runtime.settings.freeze_gc and time.monotonic() - frozen_at > FREEZE_SECONDS:
-            gc.collect()  # garbage first, so no unreachable cycle is frozen
-            gc.freeze()
-            frozen_at = time.monotonic()
-        await asyncio.sleep(TICK_SECONDS)
-
-
-async def _deliver(runtime: Runtime, batch: list[Delivery],
-                   sending: asyncio.Semaphore) -> None:
-    """One URL's callbacks in order, each POST in a worker thread so a slow receiver never
-    holds up a request."""
     try:
-        async with sending:
-            for delivery in batch:
-                status, error = await asyncio.to_thread(post_form, delivery.url,
-                                                        delivery.form)
-                runtime.outbox.done(delivery, status, error)
-    finally:
-        runtime.outbox.finished(batch[0].url)
+        while True:
+            if runtime.gateway.clock.speed > 0:
+                runtime.gateway.tick()
+            for batch in runtime.outbox.take_due():
+                task = asyncio.create_task(deliver(runtime.outbox, batch, sending))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if runtime.settings.freeze_gc and time.monotonic() - frozen_at > FREEZE_SECONDS:
+                gc.collect()  # garbage first, so no unreachable cycle is frozen
+                gc.freeze()
+                frozen_at = time.monotonic()
+            await asyncio.sleep(TICK_SECONDS)
+    finally:  # shutting down: POSTs on their way are cut short, not waited for
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,17 +1,15 @@
 """Outgoing HTTP the emulator sends on its own (status callbacks), with retries.
 
-A POST that fails (a connection error, a timeout, or a status other than 2xx) is tried again
+Each URL has its own queue, sent one POST at a time in the order the callbacks were made. A
+POST that fails (a connection error, a timeout, or a status other than 2xx) is tried again
 after BACKOFF[attempt] seconds of the emulator's clock, so a test advances the clock rather
-than wait; after the last, it is given up. The sending itself is real HTTP, done off the event
-loop by the app's ticker (app.py), a few at a time.
+than wait; after the last, it is given up. Meanwhile the URL's later callbacks go on, so a
+retried one arrives after them. The sending itself is mocks/posting.py's job.
 """
 
 from __future__ import annotations
 
 import itertools
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +17,8 @@ from typing import Any
 from mocks.core.clock import Clock
 
 BACKOFF = (10.0, 60.0, 300.0, 900.0, 3600.0)  # seconds before each retry
-TIMEOUT = 5.0
 HISTORY = 1000  # attempts kept for /_mock/callbacks
+MAX_WAITING = 100_000  # callbacks queued at once; past it new ones are dropped and counted
 
 
 @dataclass(slots=True)
@@ -29,6 +27,7 @@ class Delivery:
     url: str
     form: dict[str, str]
     due: float
+    generation: int  # the outbox's generation when posted: a reset forgets older ones
     attempts: int = 0
 
 
@@ -48,38 +47,65 @@ class Attempt:
 class Outbox:
     clock: Clock
     backoff: tuple[float, ...] = BACKOFF
-    _waiting: list[Delivery] = field(default_factory=list)
+    limit: int = MAX_WAITING
     history: deque[Attempt] = field(default_factory=lambda: deque(maxlen=HISTORY))
-    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    dropped: int = 0  # posted while the queue was full
+    _queues: dict[str, list[Delivery]] = field(default_factory=dict)  # by URL, in id order
+    _earliest: dict[str, float] = field(default_factory=dict)  # each queue's first due time
+    _waiting: int = 0
     _busy: set[str] = field(default_factory=set)  # URLs with a batch on its way
+    _generation: int = 0
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def post(self, url: str, form: dict[str, str]) -> None:
-        self._waiting.append(Delivery(next(self._ids), url, form, self.clock.now()))
+        if self._waiting >= self.limit:
+            self.dropped += 1
+            return
+        delivery = Delivery(next(self._ids), url, form, self.clock.now(), self._generation)
+        self._queue(delivery)
+
+    def _queue(self, delivery: Delivery) -> None:
+        queue = self._queues.setdefault(delivery.url, [])
+        if queue and queue[-1].id > delivery.id:  # a retry goes back to its place
+            index = next(i for i, d in enumerate(queue) if d.id > delivery.id)
+            queue.insert(index, delivery)
+        else:
+            queue.append(delivery)
+        self._earliest[delivery.url] = min(self._earliest.get(delivery.url, delivery.due),
+                                           delivery.due)
+        self._waiting += 1
 
     def take_due(self) -> list[list[Delivery]]:
         """What is due by now, one batch a URL in the order it was posted, for a sender to send
         one after the other (a receiver sees "sent" before "delivered"). A URL with a batch
-        still on its way waits for the next call. Taken deliveries leave the queue until done."""
-        if not self._waiting:
-            return []
+        still on its way waits for the next call. Taken deliveries leave the queue until done.
+        Only a URL with something due is looked through."""
         now = self.clock.now()
-        batches: dict[str, list[Delivery]] = {}
-        kept = []
-        for delivery in self._waiting:
-            if delivery.due <= now and delivery.url not in self._busy:
-                batches.setdefault(delivery.url, []).append(delivery)
+        due_urls = [url for url, at in self._earliest.items()
+                    if at <= now and url not in self._busy]
+        batches = []
+        for url in due_urls:
+            queue = self._queues[url]
+            batch = [d for d in queue if d.due <= now]
+            kept = [d for d in queue if d.due > now]
+            if kept:
+                self._queues[url] = kept
+                self._earliest[url] = min(d.due for d in kept)
             else:
-                kept.append(delivery)
-        if batches:
-            self._waiting = kept
-            self._busy.update(batches)
-        return [sorted(batch, key=lambda d: d.id) for batch in batches.values()]
+                del self._queues[url], self._earliest[url]
+            self._waiting -= len(batch)
+            self._busy.add(url)
+            batches.append(batch)
+        return batches
 
-    def finished(self, url: str) -> None:
-        """The sender is through a URL's batch."""
-        self._busy.discard(url)
+    def finished(self, batch: list[Delivery]) -> None:
+        """The sender is through a batch (or gave up on it)."""
+        if batch and batch[0].generation == self._generation:
+            self._busy.discard(batch[0].url)
 
     def done(self, delivery: Delivery, status: int | None, error: str = "") -> None:
+        if delivery.generation != self._generation:
+            return  # posted before a reset: forgotten
         now = self.clock.now()
         delivery.attempts += 1
         ok = status is not None and 200 <= status < 300
@@ -87,33 +113,20 @@ class Outbox:
         if not ok and delivery.attempts <= len(self.backoff):
             retry_at = now + self.backoff[delivery.attempts - 1]
             delivery.due = retry_at
-            self._waiting.append(delivery)
+            self._queue(delivery)
         self.history.append(Attempt(delivery.id, delivery.url, delivery.form,
                                     delivery.attempts, now, status, error, retry_at))
 
     @property
     def pending(self) -> int:
-        return len(self._waiting)
+        return self._waiting
 
     def clear(self) -> None:
-        self._waiting.clear()
+        """Forget everything, including batches on their way: what they report is ignored."""
+        self._generation += 1
+        self._queues.clear()
+        self._earliest.clear()
+        self._busy.clear()
+        self._waiting = 0
+        self.dropped = 0
         self.history.clear()
-
-
-# No proxy from the environment: a callback goes where the account says, loopback included.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def post_form(url: str, form: dict[str, str], timeout: float = TIMEOUT) -> tuple[int | None, str]:
-    """(status, error): one form-encoded POST, blocking; run it off the event loop."""
-    data = urllib.parse.urlencode(form).encode("utf-8")
-    request = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "sms-mocks"})
-    try:
-        with _OPENER.open(request, timeout=timeout) as answer:
-            answer.read(65536)
-            return answer.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, ""
-    except (OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"

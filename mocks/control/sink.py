@@ -96,7 +96,7 @@ async def received(request: Request) -> JSONResponse:
 
 async def callbacks(request: Request) -> JSONResponse:
     outbox = _runtime(request).outbox
-    return JSONResponse({"pending": outbox.pending, "attempts": [
+    return JSONResponse({"pending": outbox.pending, "dropped": outbox.dropped, "attempts": [
         {"delivery": a.delivery, "url": a.url, "form": a.form, "attempt": a.attempt,
          "at": iso(a.at), "status": a.status, "error": a.error,
          "retry_at": iso(a.retry_at) if a.retry_at is not None else None}

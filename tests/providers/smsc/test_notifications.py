@@ -237,3 +237,50 @@ def test_the_sink_keeps_the_last_hundred_names(http: httpx.Client) -> None:
         http.post(f"/_mock/sink/n{n}", content=b"a=1")
     names = list(http.get("/_mock/sink").json()["sinks"])
     assert len(names) == 100 and names[0] == "n5" and names[-1] == "n104"
+
+
+def test_a_reset_forgets_a_callback_on_its_way_and_frees_its_url(sms_mocks: Sandbox,
+                                                                 smsc: Smsc) -> None:
+    arrived, release = threading.Event(), threading.Event()
+    posts: list[str] = []
+
+    class Holding(BaseHTTPRequestHandler):
+        """Holds message 1's callback until released; answers the others at once."""
+
+        def do_POST(self) -> None:
+            form = dict(parse_qsl(self.rfile.read(int(self.headers["Content-Length"])).decode()))
+            posts.append(form["id"])
+            if form["id"] == "1":
+                arrived.set()
+                release.wait(10)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Holding)
+    url = f"http://127.0.0.1:{server.server_address[1]}/held"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sms_mocks.update(smsc.account, callback_url=url)
+        smsc.send(phones=PHONE, mes="before", id=1)
+        sms_mocks.advance(1)  # "sent to the operator": its POST now hangs in the receiver
+        assert arrived.wait(10)
+        sms_mocks.control.call("POST", "/_mock/reset")
+        account = sms_mocks.account("smsc", callback_url=url)
+        Smsc(smsc.http, account).send(phones=PHONE, mes="after", id=2)
+        sms_mocks.advance(1)
+        assert wait_for_attempts(sms_mocks, 1)[0]["form"]["id"] == "2"  # not held up by 1
+        assert posts == ["1", "2"]
+        release.set()
+        account = sms_mocks.account("smsc", callback_url=url)
+        Smsc(smsc.http, account).send(phones=PHONE, mes="later", id=3)
+        sms_mocks.advance(1)
+        attempts = wait_for_attempts(sms_mocks, 2)
+        assert [a["form"]["id"] for a in attempts] == ["2", "3"]  # 1's answer was ignored
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

@@ -135,6 +135,11 @@ def recipient_kind(raw: str, channel: str) -> RecipientKind:
     return RecipientKind.PHONE
 
 
+def _virtual(account: Account, request: SendRequest) -> bool:
+    """Test mode sends all but e-mail virtually: no operator, no charge, no package used."""
+    return account.test_mode and request.channel != "mail"
+
+
 def _groups(count: int, spread: tuple[float, float] | None) -> tuple[int, float]:
     """(recipients a group, seconds between groups) for a mailing spread over a period; the
     groups are as equal as they can be, the last one no later than the period allows."""
@@ -235,7 +240,8 @@ class Gateway:
         planned, rejected = self._plan(account, request, ext_id)
         total = sum((p.cost for p in planned), ZERO)
         parts = sum(p.parts for p in planned)
-        packages = self._package_use(account, planned, ext_id)
+        virtual = _virtual(account, request)
+        packages = {} if virtual else self._package_use(account, planned, ext_id)
         if dry_run:
             return SendResult(ext_id or "", [], rejected, parts, total, account.balance,
                               accepted=len(planned))
@@ -253,7 +259,6 @@ class Gateway:
         messages = []
         per_number = request.per_number_rule
         group, every = _groups(len(planned), request.spread)
-        virtual = account.test_mode and request.channel != "mail"
         for index, p in enumerate(planned):
             if per_number is not None and per_number.enabled:
                 self.streaks.record((account.key, p.phone), per_number)
@@ -295,7 +300,7 @@ class Gateway:
             else:
                 parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
             encoding = request.encoding or seg.encoding
-            free = account.test_mode and request.channel != "mail"
+            free = _virtual(account, request)
             for raw in item.phones:
                 address, info, err = self._recipient(account, raw, request)
                 if address and address in seen:

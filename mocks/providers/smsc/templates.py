@@ -1,7 +1,10 @@
 """templates.php: the account's message templates (002, "Управление шаблонами сообщений").
 
 add, chg, del and get, with name, msg, format, sender and fl[1]; no more than three identical
-requests a minute (rule smsc.templates_identical).
+requests a minute (rule smsc.templates_identical). 002 sets no sizes, so these are bounded
+here: a name of MAX_NAME characters, a sender of MAX_SENDER (room for an e-mail address), a
+text of MAX_TEXT (error 1 past them); an account's MAX_TEMPLATES-th template and more cannot
+be saved (error 5, "Ошибка сохранения или удаления").
 """
 
 from __future__ import annotations
@@ -15,8 +18,13 @@ from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 FORMATS = frozenset({"", "sms", "flash", "bin", "push", "mms", "call", "mail", "viber"})
 NOT_FOUND = 3  # "Запись не найдена"
 NOT_FOUND_TEXT = "record not found"
+NOT_SAVED = 5
+NOT_SAVED_TEXT = "save error"
 STATE = "smsc.templates"
 MAX_TEXT = 1000
+MAX_NAME = 100
+MAX_SENDER = 64
+MAX_TEMPLATES = 1000
 
 
 @dataclass(slots=True)
@@ -68,8 +76,8 @@ def _flag(call: Call, default: int = 0) -> int:
     return 1 if php_int(given) == 1 else 0
 
 
-def _text(value: str) -> str:
-    if len(value) > MAX_TEXT:
+def _sized(value: str, most: int) -> str:
+    if len(value) > most:
         raise SmscError(codes.PARAMS)
     return value
 
@@ -93,8 +101,12 @@ def templates(call: Call) -> str:
         name, msg = p.get("name", "").strip(), p.get("msg", "")
         if not name or not msg:
             raise SmscError(codes.PARAMS)
-        template = Template(_next_id(call), name, _text(msg), _format(p.get("format")),
-                            p.get("sender", "").strip(), _flag(call))
+        template = Template(0, _sized(name, MAX_NAME), _sized(msg, MAX_TEXT),
+                            _format(p.get("format")),
+                            _sized(p.get("sender", "").strip(), MAX_SENDER), _flag(call))
+        if len(_store(call)) >= MAX_TEMPLATES:
+            raise SmscError(NOT_SAVED, description=NOT_SAVED_TEXT)
+        template.id = _next_id(call)
         _store(call)[template.id] = template
         return _created(fmt, template.id)
     if command == "get":
@@ -108,14 +120,13 @@ def templates(call: Call) -> str:
     if command == "del":
         del _store(call)[template.id]
         return formats.ok(fmt)
-    if "name" in p:
-        template.name = p["name"].strip() or template.name
-    if "msg" in p:
-        template.message = _text(p["msg"]) or template.message
-    if "format" in p:
-        template.format = _format(p["format"])
-    if "sender" in p:
-        template.sender = p["sender"].strip()
+    name = _sized(p.get("name", "").strip(), MAX_NAME)
+    message = _sized(p.get("msg", ""), MAX_TEXT)
+    form = _format(p["format"]) if "format" in p else template.format
+    sender = _sized(p["sender"].strip(), MAX_SENDER) if "sender" in p else template.sender
+    template.name = name or template.name
+    template.message = message or template.message
+    template.format, template.sender = form, sender
     template.flag = _flag(call, template.flag)
     return formats.ok(fmt)
 

@@ -194,6 +194,16 @@ def test_virtual_sending_delivers_with_err_200_and_charges_nothing(
     assert Decimal(before) > 0
 
 
+def test_virtual_sending_uses_no_prepaid_package(sms_mocks: Sandbox, smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, test_mode=True, packages={"МТС": 1})
+    for n in range(3):  # more than the package holds, and a number it does not cover
+        assert smsc.send(phones=PHONE, mes=f"x{n}", fmt=1).endswith(",1")
+    assert smsc.send(phones="79031234567", mes="y", fmt=1).endswith(",1")
+    [account] = [a for a in sms_mocks.control.call("GET", "/_mock/accounts")["accounts"]
+                 if a["login"] == smsc.account.login]
+    assert account["packages"] == {"МТС": 1}
+
+
 def test_virtual_sending_still_charges_e_mail(sms_mocks: Sandbox, smsc: Smsc) -> None:
     sms_mocks.update(smsc.account, test_mode=True, tariff={"default": "1.40", "mail": "0.50"},
                      senders={"me@example.com": "approved"})

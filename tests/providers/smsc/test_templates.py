@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from mocks.providers.smsc import templates
 from mocks.testing import MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
@@ -55,9 +56,30 @@ def test_answers_in_each_fmt(sms_mocks: Sandbox, smsc: Smsc, fmt: int, created: 
     ({"chg": 1}, "ERROR = 1 (parameters error)"),
     ({"chg": 1, "id": 999999}, "ERROR = 3 (record not found)"),
     ({"del": 1, "id": 999999}, "ERROR = 3 (record not found)"),
+    ({"add": 1, "name": "n" * 101, "msg": "m"}, "ERROR = 1 (parameters error)"),
+    ({"add": 1, "name": "n", "msg": "m" * 1001}, "ERROR = 1 (parameters error)"),
+    ({"add": 1, "name": "n", "msg": "m", "sender": "s" * 65}, "ERROR = 1 (parameters error)"),
 ])
 def test_errors(smsc: Smsc, params: dict[str, object], error: str) -> None:
     assert smsc.text("templates", **params) == error
+
+
+def test_a_change_past_a_bound_changes_nothing(smsc: Smsc) -> None:
+    template_id = smsc.text("templates", add=1, name="n", msg="m", fmt=1)
+    assert smsc.text("templates", chg=1, id=template_id, name="new", msg="m" * 1001,
+                     fmt=1) == "0,-1"
+    got = json.loads(smsc.text("templates", get=1, fmt=3))
+    assert [(t["name"], t["message"]) for t in got] == [("n", "m")]
+
+
+def test_past_the_last_template_an_account_may_keep_is_error_5(
+        smsc: Smsc, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "MAX_TEMPLATES", 2)  # the server runs in this process
+    assert smsc.text("templates", add=1, name="a", msg="m", fmt=1).isdigit()
+    assert smsc.text("templates", add=1, name="b", msg="m", fmt=1).isdigit()
+    assert smsc.text("templates", add=1, name="c", msg="m") == "ERROR = 5 (save error)"
+    assert smsc.text("templates", add=1, name="c", msg="m", fmt=3) == \
+        '{"error":"save error","error_code":5}'
 
 
 def test_a_wrong_password_is_error_2_in_each_fmt(smsc: Smsc) -> None:

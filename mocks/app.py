@@ -14,8 +14,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mocks.config import Settings
-from mocks.control.api import routes as control_routes
-from mocks.control.sink import routes as sink_routes
+from mocks.control.routes import ROUTES as control_routes
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
@@ -43,7 +42,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                 await ticker
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
-    app = EmulatorApp(providers, routes=[*providers, *control_routes, *sink_routes],
+    app = EmulatorApp(providers, routes=[*providers, *control_routes],
                       lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway

@@ -1,6 +1,4 @@
-"""/_mock/: health, messages, accounts, clock and reset, as JSON.
-
-The OpenAPI document is served at /_mock/openapi.json."""
+"""/_mock/: health, messages, accounts, clock and reset, as JSON (described in openapi.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ from starlette.routing import Route
 
 from mocks import __version__
 from mocks.config import ConfigError, account_from_spec
-from mocks.control.openapi import document
+from mocks.control.openapi import PATHS
 from mocks.control.views import account_view, iso, message_view
 from mocks.core.gateway import Gateway
 from mocks.core.messages import Message, State
@@ -186,10 +184,6 @@ async def reset(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def openapi(request: Request) -> JSONResponse:
-    return JSONResponse(document(__version__))
-
-
 routes = [
     Route("/_mock/health", _guarded(health), methods=["GET"]),
     Route("/_mock/messages", _guarded(list_messages), methods=["GET"]),
@@ -199,5 +193,5 @@ routes = [
     Route("/_mock/clock", _guarded(clock), methods=["GET"]),
     Route("/_mock/clock/advance", _guarded(advance), methods=["POST"]),
     Route("/_mock/reset", _guarded(reset), methods=["POST"]),
-    Route("/_mock/openapi.json", openapi, methods=["GET"]),
 ]
+paths = PATHS

@@ -67,55 +67,63 @@ def _filter(name: str, description: str) -> dict[str, Any]:
             "schema": {"type": "string"}}
 
 
-def document(version: str) -> dict[str, Any]:
+def document(version: str, more_paths: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole document: these paths, and those each other control module describes."""
     return {
         "openapi": "3.0.3",
         "info": {"title": "sms-gateway-mocks control API", "version": version},
-        "paths": {
-            "/_mock/health": {"get": {"summary": "Liveness and counters",
-                                      "responses": {"200": _json("ok")}}},
-            "/_mock/messages": {"get": {
-                "summary": "Messages, oldest first",
-                "parameters": [
-                    _filter("provider", "smsc, smspager or targetsms"),
-                    _filter("account", "the account's login"),
-                    _filter("phone", "digits the number contains"),
-                    _filter("status", "queued, sent, delivered, undelivered, expired, "
-                                      "cancelled or rejected"),
-                    _filter("text", "a substring of the text, any case"),
-                    _filter("limit", "at most this many, the newest (default 1000)"),
-                ],
-                "responses": {"200": _json("messages", {"type": "object", "properties": {
-                    "messages": {"type": "array", "items": _MESSAGE}}}), "400": _ERROR},
-            }},
-            "/_mock/messages/{id}": {"get": {
-                "summary": "One message",
-                "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
-                "responses": {"200": _json("the message", _MESSAGE), "404": _ERROR},
-            }},
-            "/_mock/accounts": {
-                "get": {"summary": "Every account", "responses": {"200": _json("accounts")}},
-                "post": {
-                    "summary": "Create an account, or update the given fields of one",
-                    "requestBody": {"required": True, "content": {
-                        "application/json": {"schema": _ACCOUNT_IN}}},
-                    "responses": {"200": _json("updated"), "201": _json("created"),
-                                  "400": _ERROR},
-                },
-            },
-            "/_mock/clock": {"get": {"summary": "The clock's reading, mode and speed",
-                                     "responses": {"200": _json("clock")}}},
-            "/_mock/clock/advance": {"post": {
-                "summary": "Move the clock forward, firing due transitions",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["seconds"],
-                    "properties": {"seconds": {"type": "number", "minimum": 0}}}}}},
-                "responses": {"200": _json("clock after the move"), "400": _ERROR},
-            }},
-            "/_mock/reset": {"post": {"summary": "Forget all messages; restore accounts",
-                                      "responses": {"200": _json("ok")}}},
-            "/_mock/openapi.json": {"get": {"summary": "This document",
-                                            "responses": {"200": _json("OpenAPI 3")}}},
-        },
+        "paths": {**PATHS, **(more_paths or {})},
     }
+
+
+def _base_paths() -> dict[str, Any]:
+    return {
+        "/_mock/health": {"get": {"summary": "Liveness and counters",
+                                  "responses": {"200": _json("ok")}}},
+        "/_mock/messages": {"get": {
+            "summary": "Messages, oldest first",
+            "parameters": [
+                _filter("provider", "smsc, smspager or targetsms"),
+                _filter("account", "the account's login"),
+                _filter("phone", "digits the number contains"),
+                _filter("status", "queued, sent, delivered, undelivered, expired, "
+                                  "cancelled or rejected"),
+                _filter("text", "a substring of the text, any case"),
+                _filter("limit", "at most this many, the newest (default 1000)"),
+            ],
+            "responses": {"200": _json("messages", {"type": "object", "properties": {
+                "messages": {"type": "array", "items": _MESSAGE}}}), "400": _ERROR},
+        }},
+        "/_mock/messages/{id}": {"get": {
+            "summary": "One message",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "responses": {"200": _json("the message", _MESSAGE), "404": _ERROR},
+        }},
+        "/_mock/accounts": {
+            "get": {"summary": "Every account", "responses": {"200": _json("accounts")}},
+            "post": {
+                "summary": "Create an account, or update the given fields of one",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ACCOUNT_IN}}},
+                "responses": {"200": _json("updated"), "201": _json("created"),
+                              "400": _ERROR},
+            },
+        },
+        "/_mock/clock": {"get": {"summary": "The clock's reading, mode and speed",
+                                 "responses": {"200": _json("clock")}}},
+        "/_mock/clock/advance": {"post": {
+            "summary": "Move the clock forward, firing due transitions",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["seconds"],
+                "properties": {"seconds": {"type": "number", "minimum": 0}}}}}},
+            "responses": {"200": _json("clock after the move"), "400": _ERROR},
+        }},
+        "/_mock/reset": {"post": {"summary": "Forget all messages; restore accounts",
+                                  "responses": {"200": _json("ok")}}},
+        "/_mock/openapi.json": {"get": {"summary": "This document",
+                                        "responses": {"200": _json("OpenAPI 3")}}},
+    }
+
+
+PATHS = _base_paths()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -102,6 +102,31 @@ async def callbacks(request: Request) -> JSONResponse:
          "retry_at": iso(a.retry_at) if a.retry_at is not None else None}
         for a in outbox.history]})
 
+
+def _json(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"type": "object"}}}}
+
+
+_NAME = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
+_RECEIVE = {"summary": "Receive a callback; ?status=N answers N (200..599)",
+            "parameters": [*_NAME, {"name": "status", "in": "query", "required": False,
+                                    "schema": {"type": "string"}}],
+            "requestBody": {"required": False, "content": {
+                "application/x-www-form-urlencoded": {"schema": {"type": "object"}}}},
+            "responses": {"200": {"description": "OK"},
+                          "413": {"description": "body over 64 KiB"}}}
+paths: dict[str, Any] = {
+    "/_mock/sink": {"get": {"summary": "What every sink name received",
+                            "responses": {"200": _json("{sinks: {name: [request]}}")}}},
+    "/_mock/sink/{name}": {
+        "get": {"summary": "What the sink received under this name", "parameters": _NAME,
+                "responses": {"200": _json("{requests: [...]}")}},
+        "post": _RECEIVE, "put": _RECEIVE,
+    },
+    "/_mock/callbacks": {"get": {"summary": "The last callback attempts, pending and dropped",
+                                 "responses": {"200": _json("attempts")}}},
+}
 
 routes = [
     Route("/_mock/sink", received, methods=["GET"]),

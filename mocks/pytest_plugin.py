@@ -51,7 +51,11 @@ def sms_mocks_server(pytestconfig: pytest.Config) -> Iterator[ControlClient]:
 def sms_mocks(sms_mocks_server: ControlClient) -> Iterator[Sandbox]:
     """A sandbox for one test: fresh accounts, their messages only, and the clock to advance."""
     errors_before = sms_mocks_server.health()["internal_errors"]
-    yield Sandbox(sms_mocks_server)
+    sandbox = Sandbox(sms_mocks_server)
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()
     errors_after = sms_mocks_server.health()["internal_errors"]
     if errors_after > errors_before:
         pytest.fail(f"the emulator hit {errors_after - errors_before} internal error(s) during "

@@ -7,6 +7,7 @@ import http.client
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -90,6 +91,14 @@ class Sandbox:
 
     control: ControlClient
     accounts: list[MockAccount] = field(default_factory=list)
+    # Undo steps for what the test changed on the shared server (fault rules, the clock...),
+    # run in reverse order by close().
+    cleanups: list[Callable[[], object]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Undo what this sandbox changed on the server beyond its own accounts."""
+        while self.cleanups:
+            self.cleanups.pop()()
 
     @property
     def url(self) -> str:

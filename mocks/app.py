@@ -20,6 +20,7 @@ from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.providers.targetsms.routes import routes as targetsms_routes
 from mocks.runtime import Runtime
+from mocks.ui.routes import routes as ui_routes
 
 TICK_SECONDS = 0.05
 FREEZE_SECONDS = 5.0
@@ -42,7 +43,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                 await ticker
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
-    app = EmulatorApp(providers, routes=[*providers, *control_routes],
+    app = EmulatorApp(providers, routes=[*providers, *control_routes, *ui_routes],
                       lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway

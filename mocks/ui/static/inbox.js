@@ -1,0 +1,361 @@
+// The sandbox inbox: a client of the control API, like any test. Messages are grouped into
+// conversations by number; server-sent events from /_mock/events keep them current.
+"use strict";
+
+const state = {
+  messages: new Map(),  // id -> message view
+  inbound: [],          // injected replies
+  phone: null,          // the open conversation
+  selected: null,       // the message in the detail pane
+  filters: {},
+};
+
+const $ = (id) => document.getElementById(id);
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+}
+
+async function api(method, path, body) {
+  const options = {method, headers: {}};
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const data = response.headers.get("content-type")?.includes("json")
+    ? await response.json() : await response.text();
+  if (!response.ok) {
+    throw new Error(data?.error || `${method} ${path}: ${response.status}`);
+  }
+  return data;
+}
+
+function notice(text) {
+  $("notice").textContent = text || "";
+}
+
+async function guarded(work) {
+  try {
+    notice("");
+    await work();
+  } catch (error) {
+    notice(error.message);
+  }
+}
+
+// -- loading ------------------------------------------------------------------------------
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value) q.set(key, value);
+  }
+  const text = q.toString();
+  return text ? `?${text}` : "";
+}
+
+async function loadMessages() {
+  const data = await api("GET", `/_mock/messages${query({...state.filters, limit: 2000})}`);
+  state.messages = new Map(data.messages.map((m) => [m.id, m]));
+  render();
+}
+
+async function loadInbound() {
+  try {
+    state.inbound = (await api("GET", "/_mock/inbound")).inbound || [];
+  } catch {
+    state.inbound = [];
+  }
+}
+
+async function loadClock() {
+  const clock = await api("GET", "/_mock/clock");
+  $("clock-now").textContent = clock.now.replace("T", " ").replace("Z", " UTC");
+  $("clock-mode").textContent = clock.speed && clock.speed !== 1
+    ? `${clock.mode} ×${clock.speed}` : clock.mode;
+}
+
+async function loadFaults() {
+  let rules = [];
+  try {
+    rules = (await api("GET", "/_mock/faults")).faults || [];
+  } catch {
+    rules = [];
+  }
+  $("faults").innerHTML = rules.length ? rules.map((rule) => `
+    <li data-fault="${escapeHtml(rule.id)}">
+      <span>${escapeHtml(describeFault(rule))}</span>
+      <button type="button" data-remove-fault="${escapeHtml(rule.id)}">Remove</button>
+    </li>`).join("") : "<li>none</li>";
+}
+
+function describeFault(rule) {
+  const action = rule.action || {};
+  const what = action.kind || rule.kind || "fault";
+  const where = [rule.match?.provider, rule.match?.endpoint, rule.match?.account,
+                 rule.match?.phone].filter(Boolean).join(" ");
+  return `#${rule.id} ${what}${where ? ` on ${where}` : ""}`;
+}
+
+// -- rendering ------------------------------------------------------------------------------
+
+function conversations() {
+  const byPhone = new Map();
+  for (const message of state.messages.values()) {
+    const list = byPhone.get(message.phone) || [];
+    list.push(message);
+    byPhone.set(message.phone, list);
+  }
+  return [...byPhone.entries()]
+    .map(([phone, list]) => ({phone, list: list.sort((a, b) => a.id - b.id)}))
+    .sort((a, b) => b.list.at(-1).id - a.list.at(-1).id);
+}
+
+function render() {
+  const threads = conversations();
+  $("empty").hidden = threads.length > 0;
+  $("threads").innerHTML = threads.map(({phone, list}) => {
+    const last = list.at(-1);
+    return `<li data-phone="${escapeHtml(phone)}" class="${phone === state.phone ? "active" : ""}">
+      <span class="phone">+${escapeHtml(phone)}</span>
+      <span class="count status-${last.status}">${list.length} · ${last.status}</span>
+      <span class="preview">${escapeHtml(last.text)}</span></li>`;
+  }).join("");
+  renderThread(threads.find((t) => t.phone === state.phone));
+  renderDetail();
+}
+
+function timeOf(iso) {
+  return iso.slice(11, 19);
+}
+
+function bubble(message) {
+  const steps = message.timeline.map((step) => `<li class="status-${step.status}"
+      title="${escapeHtml(step.at)}">${step.status}${step.err ? ` (err ${step.err})` : ""}
+      ${timeOf(step.at)}</li>`).join("");
+  const encoding = message.encoding || "";
+  return `<li class="bubble${message.id === state.selected ? " selected" : ""}"
+      data-id="${message.id}" data-status="${message.status}">
+    <div class="from">${escapeHtml(message.provider)} · ${escapeHtml(message.sender || "—")}
+      · ${escapeHtml(message.account)}</div>
+    <div class="text">${escapeHtml(message.text)}</div>
+    <div class="meta">${escapeHtml(encoding)} · ${message.parts}
+      part${message.parts === 1 ? "" : "s"} · ${escapeHtml(message.cost)}</div>
+    <ol class="timeline">${steps}</ol></li>`;
+}
+
+function inboundBubble(reply) {
+  return `<li class="bubble inbound">
+    <div class="from">reply from +${escapeHtml(reply.phone)} to
+      ${escapeHtml(reply.login || reply.account || "")}</div>
+    <div class="text">${escapeHtml(reply.text)}</div>
+    <div class="meta">${escapeHtml(reply.at || "")}</div></li>`;
+}
+
+function renderThread(thread) {
+  $("reply").hidden = !thread;
+  if (!thread) {
+    $("thread-title").textContent = state.phone ? `+${state.phone}` : "Pick a conversation";
+    $("bubbles").innerHTML = "";
+    return;
+  }
+  $("thread-title").textContent = `+${thread.phone}`;
+  const replies = state.inbound.filter((r) => r.phone === thread.phone);
+  const items = [...thread.list.map((m) => ({at: m.created_at, html: bubble(m)})),
+                 ...replies.map((r) => ({at: r.at || "", html: inboundBubble(r)}))]
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const list = $("bubbles");
+  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
+  list.innerHTML = items.map((item) => item.html).join("");
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function renderDetail() {
+  const message = state.messages.get(state.selected);
+  $("detail").hidden = !message;
+  $("account").hidden = !message;
+  if (!message) return;
+  $("detail-id").textContent = `#${message.id}`;
+  const fields = ["provider", "account", "ext_id", "phone", "sender", "status", "err",
+                  "channel", "encoding", "parts", "cost", "created_at", "send_at",
+                  "valid_until", "code"];
+  $("detail-fields").innerHTML = fields
+    .filter((name) => message[name] !== undefined && message[name] !== null)
+    .map((name) => `<dt>${name}</dt><dd>${escapeHtml(message[name])}</dd>`).join("");
+  $("account-name").textContent = `${message.provider}/${message.account}`;
+}
+
+async function loadRaw(message) {
+  $("detail-request").textContent = "—";
+  $("detail-answer").textContent = "—";
+  try {
+    const data = await api("GET", `/_mock/journal${query({message: message.id, limit: 1})}`);
+    const entry = (data.entries || [])[0];
+    if (entry) {
+      $("detail-request").textContent = entry.request || JSON.stringify(entry.params, null, 1);
+      $("detail-answer").textContent = entry.answer || "";
+    }
+  } catch {
+    // no journal entry for it (the journal may be off): nothing to show
+  }
+}
+
+async function loadAccount(message) {
+  const accounts = (await api("GET", "/_mock/accounts")).accounts;
+  const account = accounts.find((a) => a.provider === message.provider
+                                       && a.login === message.account);
+  if (!account) return;
+  $("balance").value = account.balance;
+  if (account.carrier) $("carrier").value = account.carrier;
+}
+
+// -- live updates ---------------------------------------------------------------------------
+
+async function refreshMessage(id) {
+  try {
+    const message = await api("GET", `/_mock/messages/${id}`);
+    state.messages.set(message.id, message);
+  } catch {
+    state.messages.delete(id);
+  }
+  render();
+}
+
+function follow() {
+  const events = new EventSource("/_mock/events");
+  events.onopen = () => {
+    $("live").textContent = "live";
+    $("live").className = "pill on";
+  };
+  events.onerror = () => {
+    $("live").textContent = "offline";
+    $("live").className = "pill off";
+  };
+  events.onmessage = (event) => handle(JSON.parse(event.data));
+  for (const name of ["message", "status", "inbound", "reset", "clock"]) {
+    events.addEventListener(name, (event) => handle(JSON.parse(event.data || "{}"), name));
+  }
+}
+
+function handle(data, name) {
+  if (name === "reset") {
+    state.selected = null;
+    loadAll();
+    return;
+  }
+  if (name === "inbound") {
+    loadInbound().then(render);
+    return;
+  }
+  const id = data.message_id ?? data.id;
+  if (id !== undefined) refreshMessage(id);
+  loadClock();
+}
+
+// -- actions ----------------------------------------------------------------------------------
+
+async function loadAll() {
+  await Promise.all([loadClock(), loadInbound(), loadFaults()]);
+  await loadMessages();
+}
+
+function wire() {
+  $("filters").addEventListener("input", () => {
+    state.filters = Object.fromEntries(new FormData($("filters")));
+    guarded(loadMessages);
+  });
+  $("filters").addEventListener("submit", (event) => event.preventDefault());
+
+  $("threads").addEventListener("click", (event) => {
+    const item = event.target.closest("li[data-phone]");
+    if (!item) return;
+    state.phone = item.dataset.phone;
+    render();
+  });
+
+  $("bubbles").addEventListener("click", (event) => {
+    const item = event.target.closest("li[data-id]");
+    if (!item) return;
+    state.selected = Number(item.dataset.id);
+    const message = state.messages.get(state.selected);
+    render();
+    guarded(() => Promise.all([loadRaw(message), loadAccount(message)]));
+  });
+
+  document.querySelectorAll("[data-advance]").forEach((button) => {
+    button.addEventListener("click", () => guarded(() => advance(button.dataset.advance)));
+  });
+  $("advance-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(() => advance($("advance-seconds").value));
+  });
+
+  $("clear").addEventListener("click", () => guarded(async () => {
+    if (!confirm("Forget every message and restore the configured accounts?")) return;
+    await api("POST", "/_mock/reset");
+    state.phone = state.selected = null;
+    await loadAll();
+  }));
+
+  $("deliver").addEventListener("click", () => guarded(async () => {
+    await api("POST", `/_mock/messages/${state.selected}/deliver`);
+    await refreshMessage(state.selected);
+  }));
+  $("fail-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      await api("POST", `/_mock/messages/${state.selected}/fail`,
+                {err: Number($("fail-err").value)});
+      await refreshMessage(state.selected);
+    });
+  });
+
+  $("reply").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      const thread = conversations().find((t) => t.phone === state.phone);
+      const last = thread.list.at(-1);
+      await api("POST", "/_mock/inbound", {provider: last.provider, login: last.account,
+                                          phone: state.phone, text: $("reply-text").value});
+      $("reply-text").value = "";
+      await loadInbound();
+      render();
+    });
+  });
+
+  $("balance-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(() => updateAccount({balance: $("balance").value}));
+  });
+  $("carrier").addEventListener("change", () => guarded(
+    () => updateAccount({carrier: $("carrier").value})));
+
+  $("faults").addEventListener("click", (event) => {
+    const id = event.target.dataset.removeFault;
+    if (id) guarded(async () => {
+      await api("DELETE", `/_mock/faults/${id}`);
+      await loadFaults();
+    });
+  });
+}
+
+async function advance(seconds) {
+  const value = Number(seconds);
+  if (!(value >= 0)) throw new Error("seconds: a number >= 0");
+  await api("POST", "/_mock/clock/advance", {seconds: value});
+  await loadClock();
+  await loadMessages();
+}
+
+async function updateAccount(fields) {
+  const message = state.messages.get(state.selected);
+  await api("POST", "/_mock/accounts", {provider: message.provider, login: message.account,
+                                        ...fields});
+  await loadAccount(message);
+}
+
+wire();
+guarded(loadAll);
+follow();

@@ -356,6 +356,16 @@ async function updateAccount(fields) {
   await loadAccount(message);
 }
 
+// A link may carry filters: /_mock/ui/?account=alex&provider=smsc
+function filtersFromAddress() {
+  const given = new URLSearchParams(location.search);
+  for (const field of $("filters").elements) {
+    if (field.name && given.has(field.name)) field.value = given.get(field.name);
+  }
+  state.filters = Object.fromEntries(new FormData($("filters")));
+}
+
+filtersFromAddress();
 wire();
 guarded(loadAll);
 follow();

@@ -8,19 +8,22 @@ so the common case (plain ASCII, nothing escaped) takes the short way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote_to_bytes
 
 MAX_FIELDS = 1000
+BODY_SECONDS = 10.0  # a body that takes longer to arrive is refused, as one too large is
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The body is refused: too large, or too slow to arrive (each dialect answers both with
+    its own "request refused" error, and the connection is closed after the answer)."""
 
 
 def header(scope: dict[str, Any], name: bytes) -> bytes | None:
@@ -31,25 +34,30 @@ def header(scope: dict[str, Any], name: bytes) -> bytes | None:
 
 
 async def read_body(scope: dict[str, Any], receive: Receive, limit: int) -> bytes:
-    """The body, refusing past `limit` bytes without buffering more than that. A client that
-    goes away mid-body leaves what had arrived."""
+    """The body, refusing past `limit` bytes without buffering more than that, or when it has
+    not all arrived within BODY_SECONDS (a slow client holds a concurrency slot). A client
+    that goes away mid-body leaves what had arrived."""
     declared = header(scope, b"content-length")
     if declared is not None and declared.isdigit() and (len(declared) > 18
                                                         or int(declared) > limit):
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+    except TimeoutError:
+        raise BodyTooLarge from None
     return b"".join(chunks)
 
 

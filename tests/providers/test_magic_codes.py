@@ -12,6 +12,7 @@ import pytest
 
 from mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
+from tests.providers.smsc.soap import HEADERS, envelope
 from tests.providers.smspager.client import Pager, field
 
 DAY = 24 * 3600.0
@@ -191,3 +192,17 @@ def test_poll_codes_count_status_reads(sms_mocks: Sandbox, http: httpx.Client,
     sent = OUTCOMES["0002"][EXPECTED_INDEX[provider]]
     delivered = OUTCOMES["0000"][EXPECTED_INDEX[provider]]
     assert (first, second, third) == (sent, sent, delivered)
+
+
+def test_soap_get_status_reads_count_as_polls(sms_mocks: Sandbox, http: httpx.Client) -> None:
+    driver = SmscDriver(sms_mocks, http)
+    handle = driver.send("79000003002", "x")
+    sms_mocks.advance(10)  # with the operator
+    account = driver.api.account
+    call = envelope("status", {"login": account.login, "psw": account.password,
+                                   "phone": "79000003002", "id": str(handle)})
+    first = http.post("/sys/soap.php", content=call, headers=HEADERS)
+    second = http.post("/sys/soap.php", content=call, headers=HEADERS)
+    assert b"<status>0</status>" in first.content, first.text
+    assert b"<status>1</status>" in second.content, second.text
+    assert driver.status(handle, "79000003002") == (1, 0)  # and status.php agrees

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import load
+from mocks.config import ConfigError, load
+from mocks.core import carriers
 from mocks.server import ServerThread
 from mocks.testing import ControlClient, ControlError, MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
@@ -243,7 +244,6 @@ def test_configured_rules_and_carriers_come_back_on_reset(configured: ControlCli
 
 
 def test_a_bad_configured_rule_fails_at_start(tmp_path: Any) -> None:
-    from mocks.config import ConfigError
     path = tmp_path / "bad.toml"
     path.write_text('[[outcomes]]\noutcome = "gone"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[\[outcomes\]\] #1: outcome is one of"):
@@ -292,3 +292,25 @@ def test_non_finite_seconds_are_a_400(http: httpx.Client) -> None:
         body = '{"account": "nobody", "progression": {"after": "seconds", "n": ' + raw + "}}"
         response = http.post("/_mock/outcomes", content=body)
         assert response.status_code == 400, (raw, response.text)
+
+
+def test_throttling_lets_one_message_a_second_out(sms_mocks: Sandbox, smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, carrier="throttling")
+    phones = [f"7916123450{i}" for i in range(3)]
+    ext_id = send(smsc, phone=",".join(phones))
+    sms_mocks.advance(2)  # the first left at 1 s, the second at 2 s, the third waits
+    assert [status(smsc, ext_id, p)[0] for p in phones] == [0, 0, -1]
+    sms_mocks.advance(10)
+    assert [status(smsc, ext_id, p)[0] for p in phones] == [1, 1, 1]
+
+
+def test_flaky_fails_the_messages_its_hash_picks(sms_mocks: Sandbox, smsc: Smsc) -> None:
+    sms_mocks.update(smsc.account, carrier="flaky")
+    phones = [f"791612345{i:02}" for i in range(20)]
+    send(smsc, phone=",".join(phones))
+    sms_mocks.advance(10)
+    got = {m["id"]: (m["status"], m["err"]) for m in sms_mocks.messages()}
+    expected = {i: ("undelivered", o.err) if o.err else ("delivered", 0)
+                for i in got for o in [carriers.outcome("flaky", i)]}
+    assert got == expected
+    assert ("delivered", 0) in got.values()

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
+from mocks.core.carriers import CARRIERS, HEALTHY
 from mocks.core.delivery import Timings
 from mocks.core.limits import Limits, Rule
 from mocks.core.money import to_money
+from mocks.core.outcomes import OutcomeRule, rule_from_spec
 from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
@@ -85,6 +87,7 @@ class Settings:
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(
         default_factory=lambda: [dict(a) for a in DEFAULT_ACCOUNTS])
+    outcomes: list[dict[str, Any]] = field(default_factory=list)  # [[outcomes]] rules
 
     def limits(self) -> Limits:
         return Limits(dict(self.rules))
@@ -95,7 +98,7 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
     known = {"provider", "login", "password", "balance", "currency", "credit", "api_keys",
              "tariff", "senders", "stop_list", "groups", "blocked", "tz", "limits", "closed",
              "banned_words", "packages", "test_mode", "callback_url", "callback_secret",
-             "notify_groups"}
+             "notify_groups", "carrier"}
     unknown = set(spec) - known
     if unknown:
         raise ConfigError(f"unknown account keys: {', '.join(sorted(unknown))}")
@@ -135,6 +138,7 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
             callback_secret=str(spec.get("callback_secret", "")),
             notify_groups={str(k): _notify_group(k, v)
                            for k, v in spec.get("notify_groups", {}).items()},
+            carrier=spec.get("carrier", HEALTHY),
         )
     except (TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ConfigError(f"account {provider}/{login}: {exc}") from None
@@ -143,6 +147,17 @@ def account_from_spec(spec: dict[str, Any]) -> Account:
 _STRINGS = ("provider", "login", "password", "currency", "callback_url", "callback_secret")
 _LISTS = ("api_keys", "stop_list", "closed", "banned_words")
 _TABLES = ("senders", "tariff", "groups", "packages", "limits", "notify_groups")
+
+
+def outcome_rules(specs: list[dict[str, Any]]) -> list[OutcomeRule]:
+    """The configured outcome rules, numbered from 1 in their order."""
+    rules = []
+    for number, spec in enumerate(specs, 1):
+        try:
+            rules.append(rule_from_spec(spec, number, PROVIDERS))
+        except ValueError as exc:
+            raise ConfigError(f"[[outcomes]] #{number}: {exc}") from None
+    return rules
 
 
 def _check_types(spec: dict[str, Any]) -> None:
@@ -163,6 +178,8 @@ def _check_types(spec: dict[str, Any]) -> None:
     url = spec.get("callback_url", "")
     if url and not (url.startswith(("http://", "https://")) and url.isascii()):
         raise ConfigError(f"callback_url must be an http:// or https:// URL, not {url!r}")
+    if spec.get("carrier", HEALTHY) not in CARRIERS:
+        raise ConfigError(f"carrier is one of {', '.join(CARRIERS)}")
     tz = spec.get("tz", 0)
     if isinstance(tz, bool) or not isinstance(tz, int) or not -12 <= tz <= 12:
         raise ConfigError("tz must be a whole number of hours from Moscow, -12..12")
@@ -252,6 +269,7 @@ def load(path: str | Path | None = None, **overrides: Any) -> Settings:
         raise ConfigError(f"public_url must be an http:// or https:// URL, not {url!r}")
     for spec in settings.accounts:
         account_from_spec(spec)  # fail at start, not on the first request
+    outcome_rules(settings.outcomes)
     return settings
 
 
@@ -274,7 +292,7 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc"}
+                           "smsc", "outcomes"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -316,3 +334,7 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         settings.accounts = [a for a in settings.accounts
                              if (a["provider"], a["login"]) not in given]
         settings.accounts += [dict(a) for a in accounts]
+    if "outcomes" in data:
+        if not isinstance(data["outcomes"], list):
+            raise ConfigError("outcomes is an array of tables: [[outcomes]]")
+        settings.outcomes = list(data["outcomes"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.config import Settings, account_from_spec
+from mocks.config import Settings, account_from_spec, outcome_rules
 from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
@@ -24,6 +24,7 @@ class Runtime:
         self.gateway = Gateway(clock=make_clock(settings), timings=settings.timings,
                                limits=settings.limits())
         self._load_accounts(self.gateway.accounts)
+        self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
@@ -40,4 +41,5 @@ class Runtime:
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)
+        self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
         # internal_errors is kept: the pytest fixture compares it across each test

@@ -3,6 +3,7 @@ sandbox of fresh accounts. Standard library only, so the pytest plugin adds no d
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -136,6 +137,46 @@ class Sandbox:
     def advance(self, seconds: float) -> dict[str, Any]:
         """Move the emulator's clock; every delivery that falls due happens, in order."""
         return self.control.advance(seconds)
+
+    # delivery outcomes ------------------------------------------------------------------
+    def outcome(self, outcome: str = "delivered", *, account: MockAccount | None = None,
+                phone: str | None = None, err: int | None = None, after: str = "default",
+                n: float | None = None) -> dict[str, Any]:
+        """An outcome rule for messages accepted from now on, removed when the test ends.
+        It is scoped to `account` (default: this sandbox's first SMSC account, so parallel
+        tests never see it) and, if given, to `phone`."""
+        owner = account or self.smsc
+        spec: dict[str, Any] = {"provider": owner.provider, "account": owner.login,
+                                "outcome": outcome, "progression": {"after": after}}
+        if phone is not None:
+            spec["phone"] = phone
+        if err is not None:
+            spec["err"] = err
+        if n is not None:
+            spec["progression"]["n"] = n
+        rule = self.control.call("POST", "/_mock/outcomes", spec)
+        self.cleanups.append(lambda: self._forget_rule(rule["id"]))
+        return rule  # type: ignore[no-any-return]
+
+    def _forget_rule(self, rule_id: int) -> None:
+        with contextlib.suppress(ControlError):  # already gone (the test, or a reset)
+            self.control.call("DELETE", f"/_mock/outcomes/{rule_id}")
+
+    def deliver(self, message_id: int) -> dict[str, Any]:
+        """Deliver a message that has not ended, now; its events and callbacks fire."""
+        return self.control.call("POST", f"/_mock/messages/{message_id}/deliver")  # type: ignore[no-any-return]
+
+    def fail(self, message_id: int, err: int) -> dict[str, Any]:
+        """Make a message that has not ended undelivered with `err` (SMSC's codes)."""
+        return self.control.call("POST", f"/_mock/messages/{message_id}/fail",  # type: ignore[no-any-return]
+                                 {"err": err})
+
+    def read(self, message_id: int) -> dict[str, Any]:
+        """Deliver (if need be) and read a message."""
+        return self.control.call("POST", f"/_mock/messages/{message_id}/read")  # type: ignore[no-any-return]
+
+    def expire(self, message_id: int) -> dict[str, Any]:
+        return self.control.call("POST", f"/_mock/messages/{message_id}/expire")  # type: ignore[no-any-return]
 
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """This test's messages, oldest first (filters: phone, status, text, provider)."""

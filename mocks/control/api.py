@@ -120,7 +120,7 @@ async def list_accounts(request: Request) -> JSONResponse:
 
 
 _UPDATABLE = ("balance", "currency", "credit", "blocked", "tz", "test_mode", "callback_url",
-              "callback_secret", "notify_groups")
+              "callback_secret", "notify_groups", "carrier")
 
 
 async def put_account(request: Request) -> JSONResponse:

@@ -23,7 +23,7 @@ _MESSAGE = {
         "channel": {"type": "string"}, "encoding": {"type": "string"},
         "parts": {"type": "integer"}, "cost": {"type": "string"},
         "status": {"type": "string", "enum": ["queued", "sent", "delivered", "undelivered",
-                                              "expired", "cancelled", "rejected"]},
+                                              "expired", "cancelled", "rejected", "read"]},
         "err": {"type": "integer"}, "created_at": {"type": "string"},
         "send_at": {"type": "string"}, "valid_until": {"type": "string"},
         "status_at": {"type": "string"}, "timeline": {"type": "array", "items": {"type": "object"}},
@@ -51,6 +51,8 @@ _ACCOUNT_IN = {
         "limits": {"type": "object"},
         "test_mode": {"type": "boolean", "description": "SMSC virtual sending"},
         "callback_url": {"type": "string"}, "callback_secret": {"type": "string"},
+        "carrier": {"type": "string", "enum": ["healthy", "flaky", "slow", "dead", "throttling"],
+                    "description": "delivery profile for messages accepted from now on"},
         "notify_groups": {"type": "object", "description": "SMSC ping.php job groups",
                           "additionalProperties": {"type": "object", "required": ["contacts"],
                                                    "properties": {

@@ -60,6 +60,7 @@ def account_view(a: Account) -> dict[str, Any]:
         "test_mode": a.test_mode,
         "callback_url": a.callback_url,
         "callback_secret": a.callback_secret,
+        "carrier": a.carrier,
         "notify_groups": {k: {"contacts": g.contacts, "fail_text": g.fail_text,
                               "ok_text": g.ok_text, "sender": g.sender, "channel": g.channel}
                           for k, g in a.notify_groups.items()},

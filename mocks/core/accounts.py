@@ -78,6 +78,7 @@ class Account:
     callback_url: str = ""  # where status changes are POSTed (SMSC's "обработчик")
     callback_secret: str = ""  # signs them
     notify_groups: dict[str, NotifyGroup] = field(default_factory=dict)  # SMSC ping.php jobs
+    carrier: str = "healthy"  # a carriers.CARRIERS profile for messages without a rule
     _password_md5: str = ""
     _next_id: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 

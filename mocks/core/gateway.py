@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
 
-from mocks.core import outcomes
+from mocks.core import carriers, outcomes
 from mocks.core.accounts import Account, AccountRegistry, SenderState
 from mocks.core.clock import Clock
 from mocks.core.delivery import DeliveryEngine, Timings
@@ -51,6 +51,10 @@ class Refusal(Enum):
     PACKAGE_USED_UP = "package_used_up"  # the packages that cover a number are used up
     BAD_NUMBERS = "bad_numbers"  # every recipient has a malformed number
     UNDELIVERABLE = "undeliverable"  # every recipient is refused for another reason
+
+
+# Magic 9BBB codes refuse a send with REFUSALS[BBB - 1] (see outcomes.py).
+REFUSALS = tuple(Refusal)
 
 
 class SendRefused(Exception):
@@ -160,6 +164,7 @@ class _Planned:
     encoding: str
     cost: Decimal
     comment: str
+    magic: int | None  # the recipient's magic code, from its number or the text (outcomes)
 
 
 @dataclass(slots=True)
@@ -181,6 +186,9 @@ class Gateway:
     # What a dialect keeps beside messages (SMSC's templates, say), by a name it chooses;
     # emptied with everything else by clear().
     dialect_state: dict[str, Any] = field(default_factory=dict)
+    # The control API's outcome rules, oldest first; the newest that matches decides.
+    outcome_rules: list[outcomes.OutcomeRule] = field(default_factory=list)
+    throttle: carriers.Throttle = field(default_factory=carriers.Throttle)
 
     def __post_init__(self) -> None:
         self.engine = DeliveryEngine(self.events, self.timings, on_final=self._settle)
@@ -263,11 +271,13 @@ class Gateway:
             if per_number is not None and per_number.enabled:
                 self.streaks.record((account.key, p.phone), per_number)
             at = send_at + (index // group) * every if every else send_at
+            message_id = self.store.new_id()
             message = Message(
-                id=self.store.new_id(), account=account, ext_id=ext_id, phone=p.phone,
+                id=message_id, account=account, ext_id=ext_id, phone=p.phone,
                 text=p.text, sender=p.sender, parts=p.parts, cost=p.cost, created_at=now,
                 send_at=at, valid_until=at + validity,
-                outcome=outcomes.VIRTUAL if virtual else outcomes.for_phone(p.phone),
+                outcome=outcomes.VIRTUAL if virtual else self._outcome(account, p, message_id,
+                                                                        max(at, now)),
                 encoding=p.encoding, channel=request.channel, comment=p.comment,
                 batch=batch, pay_on_delivery=request.pay_on_delivery, extra=request.extra,
             )
@@ -278,6 +288,26 @@ class Gateway:
             self._store_rejected(account, ext_id, request, r, now, batch)
         return SendResult(ext_id, messages, rejected, parts, total, account.balance, batch,
                           send_at, len(messages))
+
+    def _outcome(self, account: Account, p: _Planned, message_id: int,
+                 leaves: float) -> outcomes.Outcome:
+        """A magic code, else the newest matching rule, else the carrier profile."""
+        if p.magic is not None:
+            found = outcomes.outcome_for(p.magic)
+            if found is not None:
+                return found
+        if self.outcome_rules:
+            found = outcomes.first_match(self.outcome_rules, account.provider, account.login,
+                                         p.phone)
+            if found is not None:
+                return found
+        carrier = account.carrier
+        if carrier == carriers.HEALTHY:
+            return outcomes.DELIVER
+        if carrier == "throttling":
+            delay = self.throttle.queue_delay(account.key, leaves, self.timings.queue_seconds)
+            return outcomes.Outcome(queue_seconds=delay)
+        return carriers.outcome(carrier, message_id)
 
     def _plan(self, account: Account, request: SendRequest,
               ext_id: str | None) -> tuple[list[_Planned], list[Rejected]]:
@@ -301,11 +331,21 @@ class Gateway:
                 parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
             encoding = request.encoding or seg.encoding
             free = _virtual(account, request)
+            token = outcomes.token_code(text)
             for raw in item.phones:
                 address, info, err = self._recipient(account, raw, request)
                 if address and address in seen:
                     continue
                 seen.add(address)
+                magic = outcomes.magic_code(address)
+                if magic is None:
+                    magic = token
+                if magic is not None and not err:
+                    refusal = outcomes.refusal_index(magic)
+                    if refusal and refusal <= len(REFUSALS):
+                        raise SendRefused(REFUSALS[refusal - 1], ext_id, rejected=rejected,
+                                          accepted=len(planned) + 1)
+                    err = outcomes.recipient_err(magic)
                 if err:
                     if err != ERR_BAD_NUMBER:
                         only_format_errors = False
@@ -314,7 +354,7 @@ class Gateway:
                 price = account.tariff.price(info, request.channel)
                 cost = ZERO if free else self._cost(price, parts, request.unit_seconds)
                 planned.append(_Planned(address, info, text, sender, parts,
-                                        encoding, cost, comment))
+                                        encoding, cost, comment, magic))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id, rejected=rejected)
@@ -417,6 +457,17 @@ class Gateway:
                 self.engine.cancel(message, now)
         return stopped
 
+    def polled(self, message: Message | None) -> None:
+        """A client read this message's status (any dialect): an outcome that waits for
+        status reads counts it, and may move on before the read is answered."""
+        outcome = message.outcome if message is not None else None
+        if outcome is not None and outcome.polls:  # type: ignore[attr-defined]
+            self.engine.poll(message, self.clock.now())  # type: ignore[arg-type]
+
+    def finish(self, message: Message, state: State, err: int = 0) -> None:
+        """End a message by hand, now (the control API); the caller checks it may."""
+        self.engine.finish(message, state, self.clock.now(), err)
+
     def _settle(self, message: Message) -> None:
         """Money when a message ends: a cancelled one, or an undelivered one sent on
         pay-on-delivery terms, gets its cost back."""
@@ -441,3 +492,4 @@ class Gateway:
             window.clear()
         self.streaks.clear()
         self.blocker.clear()
+        self.throttle.clear()

@@ -23,6 +23,7 @@ class State(IntEnum):
     EXPIRED = 4  # validity ran out without a report
     CANCELLED = 5
     REJECTED = 6  # refused on acceptance (stop-list, flood, no route), never charged
+    READ = 7  # delivered, then read (SMSC status 2; the others show it as delivered)
 
     @property
     def final(self) -> bool:
@@ -79,11 +80,13 @@ class Message:
         not delivered."""
         state = self.state
         return state is State.CANCELLED or (self.pay_on_delivery and state.final
-                                            and state is not State.DELIVERED)
+                                            and state is not State.DELIVERED
+                                            and state is not State.READ)
 
     def timeline(self) -> list[tuple[State, float, int]]:
         """(state, at, err) from acceptance on. A message only ever moves queued → sent →
-        final, so three fields tell the whole story and no per-message list is kept."""
+        final, so three fields tell the whole story and no per-message list is kept (a read
+        message shows its read, not the delivery before it)."""
         steps = [(State.QUEUED, self.created_at, ERR_NONE)]
         if self.sent_at is not None:
             steps.append((State.SENT, self.sent_at, ERR_NONE))

@@ -68,6 +68,7 @@ _BY_STATE = {
     State.QUEUED: -1,
     State.SENT: 0,
     State.DELIVERED: 1,
+    State.READ: 2,
     State.EXPIRED: 3,
     State.CANCELLED: -2,
     State.UNDELIVERED: 20,

@@ -138,8 +138,11 @@ def status(call: Call) -> str:
         key = (account.key, tuple(ids), tuple(phones))
         if not gateway.allow("smsc.duplicate_status_multi", account, key):
             raise SmscError(codes.TOO_MANY)
+        for _, _, message in found:
+            gateway.polled(message)
         return _multi(call, found, detail)
     ext_id, phone, message = found[0]
     if not gateway.allow("smsc.status_per_message", account, (account.key, ext_id, phone)):
         raise SmscError(codes.TOO_MANY)
+    gateway.polled(message)
     return _single(call, message, detail)

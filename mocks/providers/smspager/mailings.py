@@ -15,6 +15,7 @@ from mocks.core.money import ZERO
 
 GROUPS = {
     State.DELIVERED: "delivered",
+    State.READ: "delivered",  # SMS-Pager has no read receipts
     State.UNDELIVERED: "notDelivered",
     State.EXPIRED: "notDelivered",
     State.QUEUED: "waiting",

@@ -57,6 +57,9 @@ def report(call: Call) -> bytes:
     chosen = [m for m in mailings(own)
               if (start is None or m.first.send_at >= start)
               and (stop is None or m.first.send_at < stop)]
+    for mailing in chosen:  # a listed mailing's counts read each of its messages' status
+        for message in mailing.messages:
+            call.gateway.polled(message)
     return xmlio.answer(codes.OK, tail="".join(_sms_block(call, m) for m in chosen))
 
 
@@ -65,10 +68,12 @@ def _detail(call: Call, smsid: str, own: list) -> bytes:  # type: ignore[type-ar
     every mailing sent under it, without the block, as the document describes."""
     system = [m for m in mailings(own) if str(m.batch) == smsid]
     if system:
-        chosen, head = system[0].messages, _sms_block(call, system[0])
+        chosen = system[0].messages
     else:
         chosen = [m for mailing in mailings(own) for m in mailing.messages if m.ext_id == smsid]
-        head = ""
+    for message in chosen:  # each reported message's status was read
+        call.gateway.polled(message)
+    head = _sms_block(call, system[0]) if system else ""
     groups = detail(chosen)
     blocks = "".join(xmlio.numbers_block(name, groups[name]) for name in DETAIL_ORDER
                      if name in ALWAYS_SHOWN or groups[name])

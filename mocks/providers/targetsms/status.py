@@ -37,6 +37,7 @@ def detail(message: Message) -> str:
 def status(call: Call) -> str:
     """The status word, or with detail=1 the serialized array."""
     message = _message(call)
+    call.gateway.polled(message)
     if call.params.get("detail") == "1":
         return detail(message)
     return texts.status(message)

@@ -50,7 +50,7 @@ def status(message: Message) -> str:
     state = message.state
     if state is State.QUEUED or state is State.SENT:
         return SEND
-    if state is State.DELIVERED:
+    if state is State.DELIVERED or state is State.READ:  # no read receipts in 001
         return DELIVER
     if state is State.EXPIRED:
         return PARTLY  # validity ran out with no report at all

@@ -101,6 +101,7 @@ def get_status(caller: Caller, fields: dict[str, str | None]) -> Result:
         message = gateway.find(account, ext_id, phone)
         if message is None:
             raise SmscError(MESSAGE_NOT_FOUND)
+        gateway.polled(message)
         detail = php_int(p.get("all"), 0)
         found = dict(message_fields(message, detail if detail in (0, 1, 2) else 0))
         return {name: str(found[name]) for name in _STATUS_FIELDS if name in found}

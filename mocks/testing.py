@@ -137,6 +137,26 @@ class Sandbox:
         """Move the emulator's clock; every delivery that falls due happens, in order."""
         return self.control.advance(seconds)
 
+    def clock(self) -> dict[str, Any]:
+        return self.control.call("GET", "/_mock/clock")  # type: ignore[no-any-return]
+
+    def set_clock_speed(self, speed: float) -> dict[str, Any]:
+        """Run the shared clock at `speed` times wall time (0 freezes it) for this test;
+        close() puts the previous speed back."""
+        before = self.clock()["speed"]
+        self.cleanups.append(lambda: self.control.call("POST", "/_mock/clock/speed",
+                                                       {"speed": before}))
+        return self.control.call("POST", "/_mock/clock/speed", {"speed": speed})  # type: ignore[no-any-return]
+
+    def freeze_clock(self) -> dict[str, Any]:
+        """Stop the clock for this test (it then moves only by advance); undone by close()."""
+        return self.set_clock_speed(0)
+
+    def set_clock(self, at: float | str) -> dict[str, Any]:
+        """Jump forward to `at` (a Unix timestamp or ISO 8601 with an offset). Not undone:
+        the clock never goes back."""
+        return self.control.call("POST", "/_mock/clock/set", {"at": at})  # type: ignore[no-any-return]
+
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """This test's messages, oldest first (filters: phone, status, text, provider)."""
         found: list[dict[str, Any]] = []

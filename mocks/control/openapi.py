@@ -62,6 +62,11 @@ _ACCOUNT_IN = {
 }
 
 
+# For the other control modules' path items.
+ERROR = _ERROR
+json_response = _json
+
+
 def _filter(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description,
             "schema": {"type": "string"}}
@@ -110,15 +115,6 @@ def _base_paths() -> dict[str, Any]:
                               "400": _ERROR},
             },
         },
-        "/_mock/clock": {"get": {"summary": "The clock's reading, mode and speed",
-                                 "responses": {"200": _json("clock")}}},
-        "/_mock/clock/advance": {"post": {
-            "summary": "Move the clock forward, firing due transitions",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["seconds"],
-                "properties": {"seconds": {"type": "number", "minimum": 0}}}}}},
-            "responses": {"200": _json("clock after the move"), "400": _ERROR},
-        }},
         "/_mock/reset": {"post": {"summary": "Forget all messages; restore accounts",
                                   "responses": {"200": _json("ok")}}},
         "/_mock/openapi.json": {"get": {"summary": "This document",

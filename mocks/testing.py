@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+MAX_WAIT = 60.0  # the longest /_mock/messages/wait the server allows
+
 
 class ControlError(RuntimeError):
     pass
@@ -94,6 +96,9 @@ class Sandbox:
     # Undo steps for what the test changed on the shared server (fault rules, the clock...),
     # run in reverse order by close().
     cleanups: list[Callable[[], object]] = field(default_factory=list)
+    # wait_for_sms: the id last returned for each phone, so the next call waits for a newer one
+    _seen: dict[str, int] = field(default_factory=dict)
+    _waiter: ControlClient | None = None
 
     def close(self) -> None:
         """Undo what this sandbox changed on the server beyond its own accounts."""
@@ -156,6 +161,33 @@ class Sandbox:
         """Jump forward to `at` (a Unix timestamp or ISO 8601 with an offset). Not undone:
         the clock never goes back."""
         return self.control.call("POST", "/_mock/clock/set", {"at": at})  # type: ignore[no-any-return]
+
+    def wait_for_sms(self, phone: str | None = None, timeout: float = 10.0, *,
+                     text: str | None = None, after: int | None = None) -> dict[str, Any]:
+        """The next message accepted for `phone` from this sandbox's accounts, as soon as the
+        emulator accepts it (a long-poll: no polling here); its `code` is the one-time code in
+        the text. Each call returns a newer message than the last one it returned for that
+        phone, unless `after` (a message id) says otherwise. Raises TimeoutError after
+        `timeout` seconds (at most 60). A sandbox with no accounts of its own waits for any
+        account's message."""
+        query = [("timeout", timeout)]
+        query += [("account", a.login) for a in self.accounts]
+        if phone is not None:
+            query.append(("phone", phone))
+        if text is not None:
+            query.append(("text", text))
+        query.append(("after", after if after is not None else self._seen.get(phone or "", 0)))
+        if self._waiter is None:  # its own connection, with a socket timeout past any wait
+            self._waiter = ControlClient(self.url, timeout=MAX_WAIT + 10)
+            self.cleanups.append(self._waiter.close)
+        try:
+            message = self._waiter.call("GET", "/_mock/messages/wait?" + urlencode(query))
+        except ControlError as exc:
+            if ": 408 " in str(exc):
+                raise TimeoutError(f"no SMS to {phone or 'anyone'} within {timeout} s") from None
+            raise
+        self._seen[phone or ""] = message["id"]
+        return message  # type: ignore[no-any-return]
 
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """This test's messages, oldest first (filters: phone, status, text, provider)."""

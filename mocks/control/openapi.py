@@ -20,6 +20,8 @@ _MESSAGE = {
         "account": {"type": "string"}, "ext_id": {"type": "string"},
         "phone": {"type": "string"}, "sender": {"type": "string"},
         "text": {"type": "string"}, "comment": {"type": "string"},
+        "code": {"type": "string", "nullable": True,
+                 "description": "the one-time code in the text (4-8 digits), or null"},
         "channel": {"type": "string"}, "encoding": {"type": "string"},
         "parts": {"type": "integer"}, "cost": {"type": "string"},
         "status": {"type": "string", "enum": ["queued", "sent", "delivered", "undelivered",
@@ -64,6 +66,7 @@ _ACCOUNT_IN = {
 
 # For the other control modules' path items.
 ERROR = _ERROR
+MESSAGE = _MESSAGE
 json_response = _json
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mocks.control.otp import one_time_code
 from mocks.core.accounts import Account
 from mocks.core.messages import Message
 
@@ -22,6 +23,7 @@ def message_view(m: Message) -> dict[str, Any]:
         "phone": m.phone,
         "sender": m.sender,
         "text": m.text,
+        "code": one_time_code(m.text),
         "comment": m.comment,
         "channel": m.channel,
         "encoding": m.encoding,

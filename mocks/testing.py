@@ -142,6 +142,17 @@ class Sandbox:
         """Move the emulator's clock; every delivery that falls due happens, in order."""
         return self.control.advance(seconds)
 
+    def limits(self, account: MockAccount) -> dict[str, Any]:
+        """The account's rate limits by rule name: effective values, `default`, `overridden`."""
+        path = f"/_mock/accounts/{account.provider}/{account.login}/limits"
+        return self.control.call("GET", path)["limits"]  # type: ignore[no-any-return]
+
+    def set_limits(self, account: MockAccount, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change the account's limits, e.g. {"smsc.duplicate_send": False} or
+        {"smsc.balance_requests": {"max": 2}}; None drops an override."""
+        path = f"/_mock/accounts/{account.provider}/{account.login}/limits"
+        return self.control.call("PATCH", path, changes)["limits"]  # type: ignore[no-any-return]
+
     def clock(self) -> dict[str, Any]:
         return self.control.call("GET", "/_mock/clock")  # type: ignore[no-any-return]
 

@@ -153,6 +153,13 @@ class Sandbox:
         path = f"/_mock/accounts/{account.provider}/{account.login}/limits"
         return self.control.call("PATCH", path, changes)["limits"]  # type: ignore[no-any-return]
 
+    def inbound(self, account: MockAccount, phone: str, text: str, to: str = ""
+                ) -> dict[str, Any]:
+        """An SMS from `phone` to the account (SMSC: POSTed to its callback_url)."""
+        return self.control.call("POST", "/_mock/inbound", {  # type: ignore[no-any-return]
+            "provider": account.provider, "login": account.login, "phone": phone,
+            "text": text, "to": to})
+
     def clock(self) -> dict[str, Any]:
         return self.control.call("GET", "/_mock/clock")  # type: ignore[no-any-return]
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
+from mocks.config import load
+from mocks.server import ServerThread
 from mocks.testing import Sandbox
 
 
@@ -74,3 +76,16 @@ def test_a_fast_clock_near_the_end_of_time_stops_there() -> None:
     clock = Clock(speed=1e9, start=LATEST - 1)
     time.sleep(0.01)
     assert clock.now() == LATEST
+
+
+def test_messages_near_the_end_of_time_still_read() -> None:
+    """A message due after the year 9999 (set there, then sent) is shown at its last second,
+    not a 500."""
+    with ServerThread(load(clock="virtual")) as server, httpx.Client(base_url=server.url) as http:
+        assert http.post("/_mock/clock/set", json={"at": "9999-12-31T23:00:00Z"}).is_success
+        http.get("/sys/send.php", params={"login": "alex", "psw": "123",
+                                          "phones": "79991234567", "mes": "late"})
+        [message] = http.get("/_mock/messages").json()["messages"]
+        assert (message["created_at"], message["valid_until"]) == (
+            "9999-12-31T23:00:00Z", "9999-12-31T23:59:59Z")
+        assert http.get("/_mock/messages/wait", params={"timeout": 0}).json() == message

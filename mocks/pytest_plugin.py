@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,10 @@ def sms_mocks(sms_mocks_server: ControlClient) -> Iterator[Sandbox]:
     if errors_after > errors_before:
         pytest.fail(f"the emulator hit {errors_after - errors_before} internal error(s) during "
                     "this test; its log has the traceback", pytrace=False)
+
+
+@pytest.fixture
+def wait_for_sms(sms_mocks: Sandbox) -> Callable[..., dict[str, Any]]:
+    """`wait_for_sms(phone, timeout=10)`: the next SMS the test's accounts send to `phone`,
+    returned as soon as the emulator accepts it, with its one-time `code`."""
+    return sms_mocks.wait_for_sms

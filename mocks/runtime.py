@@ -7,6 +7,7 @@ from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
+from mocks.core.inbound import InboundStore
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 
@@ -28,6 +29,7 @@ class Runtime:
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
+        self.inbound = InboundStore()  # /_mock/inbound
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -38,6 +40,7 @@ class Runtime:
         self.gateway.clear()
         self.outbox.clear()
         self.sink.clear()
+        self.inbound.clear()
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)

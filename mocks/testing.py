@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+MAX_WAIT = 60.0  # the longest /_mock/messages/wait the server allows
+
 
 class ControlError(RuntimeError):
     pass
@@ -95,6 +97,9 @@ class Sandbox:
     # Undo steps for what the test changed on the shared server (fault rules, the clock...),
     # run in reverse order by close().
     cleanups: list[Callable[[], object]] = field(default_factory=list)
+    # wait_for_sms: the id last returned for each phone, so the next call waits for a newer one
+    _seen: dict[str, int] = field(default_factory=dict)
+    _waiter: ControlClient | None = None
 
     def close(self) -> None:
         """Undo what this sandbox changed on the server beyond its own accounts."""
@@ -177,6 +182,70 @@ class Sandbox:
 
     def expire(self, message_id: int) -> dict[str, Any]:
         return self.control.call("POST", f"/_mock/messages/{message_id}/expire")  # type: ignore[no-any-return]
+    def limits(self, account: MockAccount) -> dict[str, Any]:
+        """The account's rate limits by rule name: effective values, `default`, `overridden`."""
+        path = f"/_mock/accounts/{account.provider}/{account.login}/limits"
+        return self.control.call("GET", path)["limits"]  # type: ignore[no-any-return]
+
+    def set_limits(self, account: MockAccount, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change the account's limits, e.g. {"smsc.duplicate_send": False} or
+        {"smsc.balance_requests": {"max": 2}}; None drops an override."""
+        path = f"/_mock/accounts/{account.provider}/{account.login}/limits"
+        return self.control.call("PATCH", path, changes)["limits"]  # type: ignore[no-any-return]
+
+    def inbound(self, account: MockAccount, phone: str, text: str, to: str = ""
+                ) -> dict[str, Any]:
+        """An SMS from `phone` to the account (SMSC: POSTed to its callback_url)."""
+        return self.control.call("POST", "/_mock/inbound", {  # type: ignore[no-any-return]
+            "provider": account.provider, "login": account.login, "phone": phone,
+            "text": text, "to": to})
+
+    def clock(self) -> dict[str, Any]:
+        return self.control.call("GET", "/_mock/clock")  # type: ignore[no-any-return]
+
+    def set_clock_speed(self, speed: float) -> dict[str, Any]:
+        """Run the shared clock at `speed` times wall time (0 freezes it) for this test;
+        close() puts the previous speed back."""
+        before = self.clock()["speed"]
+        self.cleanups.append(lambda: self.control.call("POST", "/_mock/clock/speed",
+                                                       {"speed": before}))
+        return self.control.call("POST", "/_mock/clock/speed", {"speed": speed})  # type: ignore[no-any-return]
+
+    def freeze_clock(self) -> dict[str, Any]:
+        """Stop the clock for this test (it then moves only by advance); undone by close()."""
+        return self.set_clock_speed(0)
+
+    def set_clock(self, at: float | str) -> dict[str, Any]:
+        """Jump forward to `at` (a Unix timestamp or ISO 8601 with an offset). Not undone:
+        the clock never goes back."""
+        return self.control.call("POST", "/_mock/clock/set", {"at": at})  # type: ignore[no-any-return]
+
+    def wait_for_sms(self, phone: str | None = None, timeout: float = 10.0, *,
+                     text: str | None = None, after: int | None = None) -> dict[str, Any]:
+        """The next message accepted for `phone` from this sandbox's accounts, as soon as the
+        emulator accepts it (a long-poll: no polling here); its `code` is the one-time code in
+        the text. Each call returns a newer message than the last one it returned for that
+        phone, unless `after` (a message id) says otherwise. Raises TimeoutError after
+        `timeout` seconds (at most 60). A sandbox with no accounts of its own waits for any
+        account's message."""
+        query = [("timeout", timeout)]
+        query += [("account", a.login) for a in self.accounts]
+        if phone is not None:
+            query.append(("phone", phone))
+        if text is not None:
+            query.append(("text", text))
+        query.append(("after", after if after is not None else self._seen.get(phone or "", 0)))
+        if self._waiter is None:  # its own connection, with a socket timeout past any wait
+            self._waiter = ControlClient(self.url, timeout=MAX_WAIT + 10)
+            self.cleanups.append(self._waiter.close)
+        try:
+            message = self._waiter.call("GET", "/_mock/messages/wait?" + urlencode(query))
+        except ControlError as exc:
+            if ": 408 " in str(exc):
+                raise TimeoutError(f"no SMS to {phone or 'anyone'} within {timeout} s") from None
+            raise
+        self._seen[phone or ""] = message["id"]
+        return message  # type: ignore[no-any-return]
 
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """This test's messages, oldest first (filters: phone, status, text, provider)."""

@@ -1,4 +1,4 @@
-"""/_mock/: health, messages, accounts, clock and reset, as JSON (described in openapi.py)."""
+"""/_mock/: health, messages, accounts and reset, as JSON (described in openapi.py)."""
 
 from __future__ import annotations
 
@@ -153,31 +153,6 @@ def _update(gateway: Gateway, current: Any, fresh: Any, body: dict[str, Any]) ->
         gateway.accounts.set_api_keys(current, fresh.api_keys)
 
 
-async def clock(request: Request) -> JSONResponse:
-    gateway = _runtime(request).gateway
-    return JSONResponse(_clock_view(gateway))
-
-
-def _clock_view(gateway: Gateway) -> dict[str, Any]:
-    now = gateway.now()
-    return {"now": iso(now), "timestamp": now, "mode": gateway.clock.mode,
-            "speed": gateway.clock.speed}
-
-
-async def advance(request: Request) -> JSONResponse:
-    """Move the clock forward by `seconds`, firing every transition that falls due."""
-    body = await _json_body(request)
-    seconds = body.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-        raise BadRequest("seconds: a number >= 0")
-    gateway = _runtime(request).gateway
-    try:
-        fired = gateway.advance(float(seconds))
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from None
-    return JSONResponse({**_clock_view(gateway), "fired": fired})
-
-
 async def reset(request: Request) -> JSONResponse:
     """Forget every message, timer and counter, and restore the configured accounts."""
     _runtime(request).reset()
@@ -190,8 +165,6 @@ routes = [
     Route("/_mock/messages/{id}", _guarded(get_message), methods=["GET"]),
     Route("/_mock/accounts", _guarded(list_accounts), methods=["GET"]),
     Route("/_mock/accounts", _guarded(put_account), methods=["POST"]),
-    Route("/_mock/clock", _guarded(clock), methods=["GET"]),
-    Route("/_mock/clock/advance", _guarded(advance), methods=["POST"]),
     Route("/_mock/reset", _guarded(reset), methods=["POST"]),
 ]
 paths = PATHS

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mocks.control.otp import one_time_code
 from mocks.core.accounts import Account
+from mocks.core.clock import LATEST
 from mocks.core.messages import Message
 
 
 def iso(ts: float) -> str:
+    # A clock set near the end of time gives later due dates; they read as its last second.
+    ts = min(ts, LATEST)
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -22,6 +26,7 @@ def message_view(m: Message) -> dict[str, Any]:
         "phone": m.phone,
         "sender": m.sender,
         "text": m.text,
+        "code": one_time_code(m.text),
         "comment": m.comment,
         "channel": m.channel,
         "encoding": m.encoding,

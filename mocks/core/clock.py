@@ -38,7 +38,9 @@ class Clock:
     def now(self) -> float:
         if self._speed == 0:
             return self._base
-        return self._base + (time.monotonic() - self._real_base) * self._speed
+        reading = self._base + (time.monotonic() - self._real_base) * self._speed
+        # A fast clock set near the end of time stops there rather than read an unprintable date.
+        return reading if reading < LATEST else LATEST
 
     def advance(self, seconds: float) -> float:
         if not 0 <= seconds <= MAX_STEP:

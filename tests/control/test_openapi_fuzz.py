@@ -17,6 +17,17 @@ from mocks.testing import ControlClient
 
 schema = schemathesis.openapi.from_dict(document("test", PATHS))
 
+# Long-polls and streams wait at most this long here; their own tests cover their bounds.
+SHORT_WAITS = {"/_mock/messages/wait": 0.05, "/_mock/events": 0.05}
+
+
+def _short(case: schemathesis.Case) -> None:
+    cap = SHORT_WAITS.get(case.path)
+    if cap is not None:
+        timeout = (case.query or {}).get("timeout")
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout > cap:
+            case.query = {**(case.query or {}), "timeout": cap}
+
 
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[ControlClient]:
@@ -30,6 +41,7 @@ def own_server() -> Iterator[ControlClient]:
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_control_call_is_a_server_error(case: schemathesis.Case,
                                            own_server: ControlClient) -> None:
+    _short(case)
     response = case.call(base_url=own_server.url, timeout=10)
     assert response.status_code < 500, response.text
     assert own_server.health()["internal_errors"] == 0

@@ -1,0 +1,37 @@
+"""Incoming SMS: replies sent from a phone to an account, kept newest last, bounded."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+KEPT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    id: int
+    provider: str
+    login: str
+    phone: str  # the sender, international digits
+    to: str  # the number it was sent to, as given
+    text: str
+    at: float
+    callback_url: str  # where it was passed on; "" when nowhere
+
+
+@dataclass
+class InboundStore:
+    kept: deque[Inbound] = field(default_factory=lambda: deque(maxlen=KEPT))
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def new_id(self) -> int:
+        return next(self._ids)
+
+    def add(self, message: Inbound) -> None:
+        self.kept.append(message)  # past KEPT the oldest goes
+
+    def clear(self) -> None:
+        self.kept.clear()

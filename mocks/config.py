@@ -13,6 +13,7 @@ from mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
 from mocks.core.delivery import Timings
 from mocks.core.limits import Limits, Rule
 from mocks.core.money import to_money
+from mocks.faults.rules import FaultSpecError, build
 from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
@@ -85,6 +86,7 @@ class Settings:
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(
         default_factory=lambda: [dict(a) for a in DEFAULT_ACCOUNTS])
+    faults: list[dict[str, Any]] = field(default_factory=list)  # [[faults]] rule specs
 
     def limits(self) -> Limits:
         return Limits(dict(self.rules))
@@ -274,7 +276,7 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc"}
+                           "smsc", "faults"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -316,3 +318,18 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         settings.accounts = [a for a in settings.accounts
                              if (a["provider"], a["login"]) not in given]
         settings.accounts += [dict(a) for a in accounts]
+    if "faults" in data:
+        settings.faults = _faults(data["faults"])
+
+
+def _faults(raw: Any) -> list[dict[str, Any]]:
+    """[[faults]] tables, each a rule as POST /_mock/faults takes it; checked now, not on the
+    first request."""
+    if not isinstance(raw, list):
+        raise ConfigError("faults is an array of tables: [[faults]]")
+    for number, spec in enumerate(raw, 1):
+        try:
+            build(number, spec)
+        except FaultSpecError as exc:
+            raise ConfigError(f"fault rule {number}: {exc}") from None
+    return [dict(spec) for spec in raw]

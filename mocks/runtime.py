@@ -7,6 +7,7 @@ from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
+from mocks.faults.rules import Book
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 
@@ -27,6 +28,8 @@ class Runtime:
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
+        self.faults = Book(settings.seed)  # fault rules: the configured ones to start with
+        self.faults.load(settings.faults)
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -40,4 +43,5 @@ class Runtime:
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)
+        self.faults.load(self.settings.faults)
         # internal_errors is kept: the pytest fixture compares it across each test

@@ -33,7 +33,8 @@ class Gate:
         options: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         if self.provider == "smsc":
             return self.http.build_request("GET", self.endpoint, params={
-                "login": login, "psw": password, "phones": phone, "mes": text, "fmt": 1},
+                "login": login, "psw": password, "phones": phone, "mes": text, "fmt": 1,
+                "charset": "utf-8"},
                 **options)
         if self.provider == "smspager":
             xml = (f"<?xml version='1.0' encoding='UTF-8'?><data><login>{login}</login>"
@@ -78,7 +79,7 @@ def make_gate(sandbox: Sandbox, http: httpx.Client, provider: str) -> Gate:
     """A fresh account that may send the same request again and again."""
     spec: dict[str, Any] = {"balance": "1000"}
     if provider == "smsc":
-        spec["limits"] = {"smsc.duplicate_send": False}
+        spec["limits"] = {"smsc.duplicate_send": False, "smsc.balance_requests": False}
     if provider == "targetsms":
         spec.update(senders={"Shop": "approved"}, limits={"targetsms.duplicate": False})
     return Gate(provider, sandbox.account(provider, **spec), http)

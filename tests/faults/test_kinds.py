@@ -24,8 +24,8 @@ PAGER_504 = ("<?xml version='1.0' encoding='UTF-8'?>\n<data>\n<code>504</code>\n
 
 
 @pytest.mark.parametrize(("provider", "code", "content_type", "body"), [
-    ("smsc", 7, "text/plain; charset=windows-1251", "0,-7"),
-    ("smsc", 2, "text/plain; charset=windows-1251", "0,-2"),
+    ("smsc", 7, "text/plain; charset=utf-8", "0,-7"),
+    ("smsc", 2, "text/plain; charset=utf-8", "0,-2"),
     ("smspager", 504, "text/xml; charset=UTF-8", PAGER_504),
     ("targetsms", "stop_list", "text/plain; charset=utf-8",
      "Номер телефона присутствует в стоп-листе."),
@@ -37,7 +37,7 @@ def test_an_error_is_the_dialects_own_answer_and_runs_nothing(
     fault_on(sms_mocks, gate, provider=provider, action="error", code=code)
     response = gate.send()
     assert (response.status_code, response.headers["content-type"]) == (200, content_type)
-    assert response.content.decode("utf-8" if provider != "smsc" else "cp1251") == body
+    assert response.content.decode("utf-8") == body
     assert sms_mocks.messages() == []
     assert sms_mocks.balance(gate.account) == "1000"
 

@@ -229,3 +229,16 @@ def test_nothing_accepted_is_lost(sms_mocks: Sandbox, gate: Gate, kind: str,
     texts = [m["text"] for m in sms_mocks.messages()]
     assert texts == ["before"] + ["during"] * stored
     assert sms_mocks.messages()[0]["status"] == "delivered"
+
+
+def test_rest_send_is_matched_in_its_json_and_errs_in_json(sms_mocks: Sandbox,
+                                                           smsc_gate: Gate) -> None:
+    fault_on(sms_mocks, smsc_gate, endpoint="/rest/send/", phone="79991234567",
+             action="error", code=3)
+    body = {"login": smsc_gate.account.login, "psw": smsc_gate.account.password,
+            "phones": ["79991234567"], "mes": "hi", "id": 17}
+    refused = smsc_gate.http.post("/rest/send/", json=body)
+    assert refused.text == '{"error":"no money","error_code":3,"id":17}'
+    sent = smsc_gate.http.post("/rest/send/", json={**body, "phones": ["79161234567"]})
+    assert sent.json()["cnt"] == 1
+    assert [m["phone"] for m in sms_mocks.messages()] == ["79161234567"]

@@ -15,6 +15,8 @@ from starlette.types import Receive, Scope, Send
 
 from mocks.config import Settings
 from mocks.control.routes import ROUTES as control_routes
+from mocks.faults import apply as faults
+from mocks.faults.rules import Book
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
@@ -47,6 +49,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                       lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
+    app.faults = runtime.faults
     return app
 
 
@@ -59,13 +62,17 @@ class EmulatorApp(Starlette):
         super().__init__(**kwargs)
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
+        self.faults = Book()  # the runtime's, once built
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self
-                await endpoint(scope, receive, send)
+                if self.faults.armed:  # the one cost of fault rules while there are none
+                    await faults.handle(self.faults, endpoint, scope, receive, send)
+                else:
+                    await endpoint(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 

@@ -15,6 +15,7 @@ from mocks.core.delivery import Timings
 from mocks.core.limits import Limits, Rule
 from mocks.core.money import to_money
 from mocks.core.outcomes import OutcomeRule, rule_from_spec
+from mocks.faults.rules import FaultSpecError, build
 from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
@@ -88,6 +89,7 @@ class Settings:
     accounts: list[dict[str, Any]] = field(
         default_factory=lambda: [dict(a) for a in DEFAULT_ACCOUNTS])
     outcomes: list[dict[str, Any]] = field(default_factory=list)  # [[outcomes]] rules
+    faults: list[dict[str, Any]] = field(default_factory=list)  # [[faults]] rule specs
 
     def limits(self) -> Limits:
         return Limits(dict(self.rules))
@@ -292,7 +294,7 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc", "outcomes"}
+                           "smsc", "outcomes", "faults"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -338,3 +340,18 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         if not isinstance(data["outcomes"], list):
             raise ConfigError("outcomes is an array of tables: [[outcomes]]")
         settings.outcomes = list(data["outcomes"])
+    if "faults" in data:
+        settings.faults = _faults(data["faults"])
+
+
+def _faults(raw: Any) -> list[dict[str, Any]]:
+    """[[faults]] tables, each a rule as POST /_mock/faults takes it; checked now, not on the
+    first request."""
+    if not isinstance(raw, list):
+        raise ConfigError("faults is an array of tables: [[faults]]")
+    for number, spec in enumerate(raw, 1):
+        try:
+            build(number, spec)
+        except FaultSpecError as exc:
+            raise ConfigError(f"fault rule {number}: {exc}") from None
+    return [dict(spec) for spec in raw]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import unquote_to_bytes
 
 MAX_FIELDS = 1000
@@ -114,6 +114,12 @@ async def respond(send: Send, body: bytes, content_type: bytes, status: int = 20
     await send({"type": "http.response.body", "body": body})
 
 
+class Answer(NamedTuple):
+    body: bytes
+    content_type: bytes
+    status: int = 200
+
+
 C = TypeVar("C", bound=Callable[..., Any])
 
 
@@ -129,6 +135,13 @@ class ProviderApp:
         gateway = scope["app"].state.gateway
         gateway.tick()
         return gateway
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        """The answer to this request for one of the provider's documented errors (a fault
+        rule's), rendered as the dialect renders it, running nothing else; None when this
+        request has no place for one (it is then answered as usual)."""
+        return None
 
     def internal_error(self, scope: dict[str, Any]) -> None:
         """A bug of ours: the log gets the traceback, and /_mock/health counts it so the test

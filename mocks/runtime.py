@@ -8,6 +8,7 @@ from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
 from mocks.core.inbound import InboundStore
+from mocks.faults.rules import Book
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 
@@ -30,6 +31,8 @@ class Runtime:
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
         self.inbound = InboundStore()  # /_mock/inbound
+        self.faults = Book(settings.seed)  # fault rules: the configured ones to start with
+        self.faults.load(settings.faults)
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -45,4 +48,5 @@ class Runtime:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)
         self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
+        self.faults.load(self.settings.faults)
         # internal_errors is kept: the pytest fixture compares it across each test

@@ -139,6 +139,20 @@ class Sandbox:
                 return row["balance"]  # type: ignore[no-any-return]
         raise ControlError(f"no account {account.login}")
 
+    def fault(self, **spec: Any) -> int:
+        """A fault rule (README "Faults") in force until the test ends; its id."""
+        rule_id: int = self.control.call("POST", "/_mock/faults", spec)["id"]
+        self.cleanups.append(lambda: self._forget_fault(rule_id))
+        return rule_id
+
+    def _forget_fault(self, rule_id: int) -> None:
+        with contextlib.suppress(ControlError):  # gone already: deleted by the test, or a reset
+            self.control.call("DELETE", f"/_mock/faults/{rule_id}")
+
+    def faults(self) -> list[dict[str, Any]]:
+        """Every fault rule on the server, with hits, fired and remaining."""
+        return self.control.call("GET", "/_mock/faults")["faults"]  # type: ignore[no-any-return]
+
     def advance(self, seconds: float) -> dict[str, Any]:
         """Move the emulator's clock; every delivery that falls due happens, in order."""
         return self.control.advance(seconds)

@@ -8,6 +8,7 @@ documented error. Nothing a client sends can make this wrapper fail with a trace
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,12 +16,15 @@ from typing import Any, TypeVar
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
 from mocks.http import (
+    Answer,
     BodyTooLarge,
     CommandApp,
     Receive,
     Send,
     decode_pairs,
     form_pairs,
+    header,
+    is_form,
     posted_form,
     respond,
 )
@@ -170,6 +174,24 @@ class Endpoint(CommandApp[Command]):
         except Exception:
             self.internal_error(scope)
         await respond(send, answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
+
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        """Error `code` in the request's fmt and charset; send.php echoes a client id."""
+        pairs = form_pairs(scope.get("query_string", b""))
+        if scope["method"] == "POST" and (is_form(scope) or header(scope, b"content-type")
+                                          is None):
+            pairs += form_pairs(body)
+        codec = _codec(pairs)
+        params = decode_pairs(pairs, codec)
+        fmt = _fmt(params)
+        ext_id = params.get("id", "") if self.__name__ == "send" else ""
+        answer = formats.error(fmt, int(code), ext_id if _CLIENT_ID.match(ext_id) else None)
+        return Answer(answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
+
+
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,40}\Z")
 
 
 def perform(gateway: Gateway, client: str, params: dict[str, str], fmt: int,

@@ -8,7 +8,7 @@ import json
 import logging
 from typing import Any
 
-from mocks.http import BodyTooLarge, ProviderApp, Receive, Send, read_body, respond
+from mocks.http import Answer, BodyTooLarge, ProviderApp, Receive, Send, read_body, respond
 from mocks.providers.smsc import codes, formats
 from mocks.providers.smsc.endpoint import MAX_BODY, SmscError, perform
 from mocks.providers.smsc.send import send
@@ -64,3 +64,13 @@ class RestEndpoint(ProviderApp):
             self.internal_error(scope)
             answer = formats.error(formats.JSON, codes.PARAMS)
         await respond(send_, answer.encode("utf-8"), CONTENT_TYPE)
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        """Error `code` as JSON, echoing the client's id as send.php does."""
+        try:
+            ext_id = params_of(body).get("id") or None
+        except SmscError:
+            ext_id = None
+        return Answer(formats.error(formats.JSON, int(code), ext_id).encode("utf-8"),
+                      CONTENT_TYPE)

@@ -14,7 +14,7 @@ from lxml import etree
 
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
-from mocks.http import BodyTooLarge, CommandApp, Receive, Send, read_body, respond
+from mocks.http import Answer, BodyTooLarge, CommandApp, Receive, Send, read_body, respond
 from mocks.providers.smspager import codes, xmlio
 from mocks.providers.smspager.xmlio import PagerError
 
@@ -78,6 +78,10 @@ class Endpoint(CommandApp[Command]):
             self.internal_error(scope)
             answer = xmlio.answer(codes.MISSING)
         await respond(send, answer, CONTENT_TYPE)
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        return Answer(xmlio.answer(int(code)), CONTENT_TYPE)
 
 
 def _authenticate(gateway: Gateway, fields: dict[str, str]) -> Account:

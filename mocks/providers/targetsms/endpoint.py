@@ -13,6 +13,7 @@ from typing import Any
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
 from mocks.http import (
+    Answer,
     BodyTooLarge,
     CommandApp,
     Receive,
@@ -79,6 +80,11 @@ class Endpoint(CommandApp[Callable[[Call], str]]):
             self.internal_error(scope)
             answer = texts.FAILURE
         await respond(send, answer.encode("utf-8"), CONTENT_TYPE)
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        """A documented error text, by its name in texts.CODES."""
+        return Answer(texts.CODES[str(code)].encode("utf-8"), CONTENT_TYPE)
 
 
 def _authenticate(gateway: Gateway, params: dict[str, str]) -> Account:

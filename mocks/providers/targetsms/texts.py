@@ -32,6 +32,15 @@ ALL = (PLATFORM_OUT, PACKAGE_OUT, BLOCKED, NO_NUMBER, STOP_LIST, CLOSED_FOR_YOU,
        TEXT_REJECTED, NO_SENDER, SENDER_TOO_LONG, NUMBER_TOO_LONG, NO_TEXT, NO_LINK,
        UNKNOWN_SENDER, SENDER_NOT_MODERATED, DUPLICATE)
 
+# Each documented text by a short name: what a fault rule's `error` code is for this dialect.
+CODES = {"platform_out": PLATFORM_OUT, "package_out": PACKAGE_OUT, "blocked": BLOCKED,
+         "no_number": NO_NUMBER, "stop_list": STOP_LIST, "closed_for_you": CLOSED_FOR_YOU,
+         "closed": CLOSED, "no_funds": NO_FUNDS, "text_rejected": TEXT_REJECTED,
+         "no_sender": NO_SENDER, "sender_too_long": SENDER_TOO_LONG,
+         "number_too_long": NUMBER_TOO_LONG, "no_text": NO_TEXT, "no_link": NO_LINK,
+         "unknown_sender": UNKNOWN_SENDER, "sender_not_moderated": SENDER_NOT_MODERATED,
+         "duplicate": DUPLICATE}
+
 # Not in the document, which lists no answer for these; "error: ..." as its one prefixed text
 # does, so clients that look for "error" see them as errors.
 AUTH = "error: wrong login or password"

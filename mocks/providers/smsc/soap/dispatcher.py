@@ -21,14 +21,15 @@ class Dispatcher:
     def __init__(self, namespace: str) -> None:
         self.server = ServerBase(models.build(namespace, operations.handler))
 
-    def call(self, gateway: Gateway, client: str, body: bytes) -> bytes | faults.Fault:
+    def call(self, gateway: Gateway, client: str, body: bytes,
+             fault: int | None = None) -> bytes | faults.Fault:
         server = self.server
         ctx = MethodContext(server, MethodContext.SERVER)
         ctx.in_string = [body]
         ctx = server.generate_contexts(ctx)[0]
         if ctx.in_error is not None:
             return _refusal(ctx)
-        ctx.udc = operations.Caller(gateway, client, _undeclared(ctx.in_body_doc))
+        ctx.udc = operations.Caller(gateway, client, _undeclared(ctx.in_body_doc), fault)
         server.get_in_object(ctx)
         if ctx.in_error is not None:
             return _refusal(ctx)

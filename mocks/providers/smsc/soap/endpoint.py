@@ -9,7 +9,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from mocks.http import BodyTooLarge, ProviderApp, Receive, Send, header, read_body, respond
+from mocks.http import (
+    Answer,
+    BodyTooLarge,
+    ProviderApp,
+    Receive,
+    Send,
+    header,
+    read_body,
+    respond,
+)
 from mocks.providers.smsc.soap import MAX_ENVELOPE, faults, wsdl
 
 if TYPE_CHECKING:
@@ -65,6 +74,22 @@ class SoapEndpoint(ProviderApp):
             await _fault(send, answer)
         else:
             await respond(send, answer, CONTENT_TYPE)
+
+    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+                       ) -> Answer | None:
+        """Error `code` in-band in the called operation's result; the WSDL (a GET) is served
+        as usual, and an envelope that cannot be read gets its fault as ever."""
+        if scope["method"] != "POST":
+            return None
+        if len(body) > MAX_ENVELOPE:
+            return Answer(faults.envelope(faults.BAD_REQUEST), CONTENT_TYPE, 500)
+        state = scope["app"].state
+        dispatcher = _dispatcher(state, state.runtime.settings.smsc_soap_namespace)
+        client = scope["client"][0] if scope.get("client") else ""
+        answer = dispatcher.call(self.gateway(scope), client, body, int(code))
+        if isinstance(answer, tuple):
+            return Answer(faults.envelope(answer), CONTENT_TYPE, 500)
+        return Answer(answer, CONTENT_TYPE)
 
 
 def _dispatcher(state: Any, namespace: str) -> Dispatcher:

@@ -31,6 +31,7 @@ class Caller:
     gateway: Gateway
     client: str
     extra: dict[str, str] = field(default_factory=dict)
+    fault: int | None = None  # a fault rule's error: answered in-band, nothing else is run
 
 
 def params_of(caller: Caller, fields: dict[str, str | None]) -> dict[str, str]:
@@ -49,6 +50,8 @@ def params_of(caller: Caller, fields: dict[str, str | None]) -> dict[str, str]:
 def _run(caller: Caller, fields: dict[str, str | None], work: Callable[[Call], Result],
          echo_id: bool = False) -> Result:
     try:
+        if caller.fault is not None:
+            raise SmscError(caller.fault, fields.get("id") or None)
         return perform(caller.gateway, caller.client, params_of(caller, fields), formats.JSON,
                        work)
     except SmscError as exc:

@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from mocks.config import Settings
 from mocks.control.routes import ROUTES as control_routes
+from mocks.journal.recorder import Journal
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
@@ -46,6 +47,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                       lifespan=lifespan)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
+    app.journal = runtime.journal if runtime.journal.size else None
     return app
 
 
@@ -56,6 +58,7 @@ class EmulatorApp(Starlette):
 
     def __init__(self, providers: list[Route], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.journal: Journal | None = None  # None when disabled: one attribute check
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
 
@@ -64,7 +67,10 @@ class EmulatorApp(Starlette):
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self
-                await endpoint(scope, receive, send)
+                if self.journal is None:
+                    await endpoint(scope, receive, send)
+                else:
+                    await self.journal.around(endpoint, scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 

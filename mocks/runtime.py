@@ -7,6 +7,7 @@ from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
 from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
+from mocks.journal.recorder import Journal
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 
@@ -27,6 +28,7 @@ class Runtime:
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
+        self.journal = Journal(settings.journal_size, self.gateway.now)  # /_mock/journal
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -37,6 +39,7 @@ class Runtime:
         self.gateway.clear()
         self.outbox.clear()
         self.sink.clear()
+        self.journal.clear()
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)

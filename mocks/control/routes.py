@@ -9,11 +9,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mocks import __version__
-from mocks.control import api, sink
+from mocks.control import api, journal, sink
 from mocks.control.openapi import document
 
 # Each module has `routes` (Starlette routes) and `paths` (their OpenAPI path items).
-MODULES = (api, sink)
+MODULES = (api, sink, journal)
 
 PATHS: dict[str, Any] = {path: item for module in MODULES for path, item in module.paths.items()}
 

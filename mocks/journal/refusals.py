@@ -40,8 +40,8 @@ def replay(gateway: Gateway, account: Account, request: SendRequest, words: Word
 
 
 def no_funds(account: Account, cost: Decimal) -> str:
-    credit = f" plus the credit {account.credit}" if account.credit else ""
-    return f"balance {account.balance}{credit} is less than the cost {cost}"
+    credit = f" plus the credit {account.credit:.2f}" if account.credit else ""
+    return f"balance {account.balance:.2f}{credit} is less than the cost {cost:.2f}"
 
 
 def refusal(refused: SendRefused, account: Account, request: SendRequest, words: Words,

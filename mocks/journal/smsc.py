@@ -19,14 +19,16 @@ from mocks.providers.smsc import codes, rest, send, templates, timeparse
 from mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
 from mocks.providers.smsc.soap import MAX_ENVELOPE
 from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from mocks.providers.smsc.soap.interface import OPERATIONS
 from mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
 
 PROVIDER = "smsc"
 WORDS = Words(phone="phones", sender="sender", text="mes")
-# SOAP operations by the HTTP command they run.
+# SOAP operations by the HTTP command they run, and by the body element that calls them.
 SOAP_COMMANDS = {"get_balance": "balance.php", "send_sms": "send.php", "send_sms2": "send.php",
                  "get_sms_cost": "send.php", "get_sms_cost2": "send.php",
                  "get_status": "status.php", "get_status2": "status.php"}
+SOAP_OPERATIONS = {operation.request: operation.name for operation in OPERATIONS}
 _TEXT_ERROR = re.compile(r"^ERROR = (-?\d+) \((.*?)\)")
 _XML_ERROR = re.compile(r"<error_code>(-?\d+)</error_code>")
 _SOAP_ERROR = re.compile(r"<(?:\w+:)?error>(-?\d+)</(?:\w+:)?error>")
@@ -92,7 +94,8 @@ def _soap(record: Record) -> Reading:
     if query:
         params = {**decode_pairs(form_pairs(query.encode("utf-8", "replace")), "utf-8"),
                   **{k: v for k, v in params.items() if v}}
-    return Reading(PROVIDER, _local(call), params)
+    element = _local(call)
+    return Reading(PROVIDER, SOAP_OPERATIONS.get(element, element), params)
 
 
 def _local(element: etree._Element) -> str:

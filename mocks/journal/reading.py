@@ -66,6 +66,8 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
         entry["ids"] = reading.ids
     if reading.explanation is not None:
         entry["explanation"] = reading.explanation
+        if record.body_size > len(record.body):
+            entry["explanation"] += f" (read from the first {len(record.body)} bytes kept)"
     return entry
 
 

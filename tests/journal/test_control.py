@@ -116,3 +116,5 @@ def test_bodies_and_answers_are_kept_bounded(sms_mocks: Sandbox, http: httpx.Cli
     assert len(entry["params"]["mes"]) < 4096
     # The request was still answered from all of it: mes over 1000 characters is error 1.
     assert entry["outcome"] == "error 1 (parameters error)"
+    assert entry["explanation"].startswith("mes is ")
+    assert entry["explanation"].endswith("; at most 1000 (read from the first 4096 bytes kept)")

@@ -72,11 +72,15 @@ def test_a_posted_form_in_windows_1251_is_understood(sms_mocks: Sandbox,
                           "number (got '12') (and 1 more refused)"),
     ({"phones": "79990000001"}, "phones '79990000001' is in the account's stop-list"),
     ({"mes": "buy casino chips"}, "mes contains the banned word 'casino'"),
+    ({"phones": "74957271122"}, "phones '74957271122' is a fixed line, which cannot take SMS"),
+    ({"phones": "380501234567"},
+     "phones '380501234567' is in a direction closed for this account (UA)"),
 ])
 def test_a_refused_send_is_explained(sms_mocks: Sandbox, http: httpx.Client,
                                      params: dict[str, str | None], explanation: str) -> None:
     account = sms_mocks.account("smsc", senders={"SMSC": "approved", "Pending": "pending"},
-                                stop_list=["79990000001"], banned_words=["casino"])
+                                stop_list=["79990000001"], banned_words=["casino"],
+                                closed=["UA"])
     base = {"login": account.login, "psw": account.password, "phones": PHONE, "mes": "hi"}
     query = {k: v for k, v in {**base, **params}.items() if v is not None}
     answer = http.get("/sys/send.php", params=query).text
@@ -161,3 +165,16 @@ def test_the_rest_path(sms_mocks: Sandbox, http: httpx.Client) -> None:
     assert entry["endpoint"] == "rest/send"
     assert entry["params"]["phones"] == PHONE
     assert entry["explanation"] == "sender 'Who' is not registered for this account"
+
+
+def test_a_blocked_account_and_the_ip_block(sms_mocks: Sandbox, http: httpx.Client) -> None:
+    blocked = sms_mocks.account("smsc", blocked=True)
+    assert send(http, blocked) == "ERROR = 6 (message is denied), ID - 1"
+    assert last(sms_mocks)["explanation"] == f"account '{blocked.login}' is blocked"
+    account = sms_mocks.account("smsc", limits={"smsc.error_block": {"max": 2, "block": 600}})
+    for _ in range(3):
+        send(http, account, phones="")
+    assert send(http, account) == "ERROR = 4 (ip is blocked)"
+    assert last(sms_mocks)["explanation"] == (
+        f"requests from 127.0.0.1 for '{account.login}' are blocked for 600 s after 2 "
+        "erroneous ones in a row (smsc.error_block)")

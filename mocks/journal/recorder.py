@@ -29,12 +29,23 @@ class Record:
     method: str
     path: str
     query: bytes
-    client: str
-    content_type: bytes
+    peer: tuple[str, int] | None  # the scope's client
+    headers: list[tuple[bytes, bytes]]  # the scope's own list, kept rather than copied
     body: bytearray  # at most MAX_BODY bytes
     body_size: int  # what the client sent, all of it
     status: int = 0
     answer: bytearray | None = None  # at most MAX_ANSWER bytes
+
+    @property
+    def client(self) -> str:
+        return self.peer[0] if self.peer else ""
+
+    @property
+    def content_type(self) -> bytes:
+        for key, value in self.headers:
+            if key == b"content-type":
+                return value  # type: ignore[no-any-return]
+        return b""
 
 
 class Journal:
@@ -54,14 +65,9 @@ class Journal:
                      send: Send) -> None:
         """Run `app` on the request, keeping the bytes that went in and out."""
         self._seq += 1
-        content_type = b""
-        for key, value in scope["headers"]:
-            if key == b"content-type":
-                content_type = value
-        client = scope.get("client")
         record = Record(self._seq, self.now(), time.time(), scope["method"], scope["path"],
-                        scope.get("query_string", b""), client[0] if client else "",
-                        content_type, bytearray(), 0)
+                        scope.get("query_string", b""), scope.get("client"),
+                        scope["headers"], bytearray(), 0)
 
         async def receiving() -> dict[str, Any]:
             message = await receive()

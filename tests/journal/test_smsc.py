@@ -178,3 +178,19 @@ def test_a_blocked_account_and_the_ip_block(sms_mocks: Sandbox, http: httpx.Clie
     assert last(sms_mocks)["explanation"] == (
         f"requests from 127.0.0.1 for '{account.login}' are blocked for 600 s after 2 "
         "erroneous ones in a row (smsc.error_block)")
+
+
+@pytest.mark.parametrize(("fmt", "answer"), [
+    ("1", "1,-7"),
+    ("2", "<result>\n<error>invalid number</error>\n<error_code>7</error_code>\n<id>1</id>\n"
+          "</result>"),
+    ("3", '{"error":"invalid number","error_code":7,"id":1}'),
+])
+def test_every_fmt_gives_the_same_outcome(sms_mocks: Sandbox, http: httpx.Client, fmt: str,
+                                         answer: str) -> None:
+    account = sms_mocks.account("smsc")
+    assert send(http, account, phones="12", fmt=fmt, id="") == answer
+    entry = last(sms_mocks)
+    assert (entry["answer"], entry["outcome"], entry["explanation"]) == (
+        answer, "error 7 (invalid number)",
+        "phones must be 7XXXXXXXXXX or another country's international number (got '12')")

@@ -67,3 +67,26 @@ def test_no_funds_and_the_duplicate_rule(sms_mocks: Sandbox, http: httpx.Client)
     assert no_funds["explanation"] == "balance 1.00 is less than the cost 1.40"
     assert duplicate["explanation"] == (
         "the same parameters at most 1 times in 60 s (targetsms.duplicate)")
+
+
+@pytest.mark.parametrize(("spec", "params", "outcome", "explanation"), [
+    ({"blocked": True}, {}, "Аккаунт заблокирован.", "account '{login}' is blocked"),
+    ({"closed": ["UA"]}, {"dadr": "380501234567"}, "Данное направление закрыто для вас.",
+     "dadr '380501234567' is in a direction closed for this account (UA)"),
+    ({"banned_words": ["casino"]}, {"text": "Casino night"}, "Текст SMS отклонен модератором.",
+     "text contains the banned word 'casino'"),
+    ({"senders": {"Shop": "approved", "Later": "pending"}}, {"sadr": "Later"},
+     "Отправитель не прошел модерацию.", "sadr 'Later' is not approved yet (it is pending)"),
+    ({"packages": {"Tele2": 0}}, {}, "Закончились SMS.",
+     "the prepaid packages are used up for the dadr of this send (packages: Tele2=0)"),
+    ({"packages": {"МТС": 5}}, {},
+     "У нас закончились SMS. Для разрешения проблемы свяжитесь с менеджером.",
+     "no prepaid package covers the dadr of this send (packages: МТС=5)"),
+])
+def test_account_state_refusals(sms_mocks: Sandbox, http: httpx.Client, spec: dict[str, Any],
+                                params: dict[str, str], outcome: str, explanation: str) -> None:
+    account = sms_mocks.account("targetsms", **{"senders": {"Shop": "approved"}, **spec})
+    query = {"user": account.login, "pwd": account.password, "sadr": "Shop", "dadr": PHONE,
+             "text": "hi", **params}
+    assert http.get("/sendsms.php", params=query).text == outcome
+    assert sms_mocks.journal()[0]["explanation"] == explanation.format(login=account.login)

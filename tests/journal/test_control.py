@@ -118,3 +118,19 @@ def test_bodies_and_answers_are_kept_bounded(sms_mocks: Sandbox, http: httpx.Cli
     assert entry["outcome"] == "error 1 (parameters error)"
     assert entry["explanation"].startswith("mes is ")
     assert entry["explanation"].endswith("; at most 1000 (read from the first 4096 bytes kept)")
+
+
+def test_reading_changes_nothing(sms_mocks: Sandbox, http: httpx.Client) -> None:
+    """Explaining a refused send plans it again as a dry run: no charge, no message, no id."""
+    account = sms_mocks.account("smsc", balance="1.00", limits={"smsc.duplicate_send": False})
+    query = {"login": account.login, "psw": account.password, "phones": "79991234567",
+             "mes": "hi"}
+    assert http.get("/sys/send.php", params=query).text == "ERROR = 3 (no money), ID - 1"
+    for _ in range(3):
+        assert sms_mocks.journal()[0]["explanation"] == "balance 1.00 is less than the cost 1.40"
+    assert sms_mocks.balance(account) == "1.00"
+    assert sms_mocks.messages() == []
+    sms_mocks.update(account, balance="10.00")
+    assert "explanation" not in sms_mocks.journal()[0]  # it would go through now
+    assert http.get("/sys/send.php", params=query).text == "OK - 1 SMS, ID - 2"
+    assert sms_mocks.balance(account) == "8.60"

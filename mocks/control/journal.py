@@ -79,7 +79,7 @@ async def journal(request: Request) -> JSONResponse:
         return JSONResponse({"error": str(exc)}, status_code=400)
     runtime.gateway.tick()
     entries: list[dict[str, Any]] = []
-    for record in reversed(runtime.journal.records):  # a copy is not needed: no await here
+    for record in runtime.journal.newest_first():
         if len(entries) >= limit:
             break
         if "provider" in wanted and provider_of(record.path) != wanted["provider"]:

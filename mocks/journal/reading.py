@@ -37,8 +37,8 @@ def masked(params: dict[str, Any]) -> dict[str, Any]:
     return {k: (MASK if k.lower() in SECRETS and v else v) for k, v in params.items()}
 
 
-def text_of(data: bytes | bytearray | None) -> str:
-    return bytes(data or b"").decode("utf-8", "replace")
+def text_of(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def view(record: Record, reading: Reading) -> dict[str, Any]:

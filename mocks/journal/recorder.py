@@ -1,8 +1,10 @@
 """Recording provider requests as they pass: bounded raw bytes in a bounded deque.
 
-This runs on every provider request, so it only copies what is cheap to copy: the first
-MAX_BODY bytes of the body, the first MAX_ANSWER bytes of the answer, the status and a few
-scope fields. Parsing and explaining wait until someone reads the journal (reading.py).
+This runs on every provider request, so it does as little as it can: it keeps references to
+the body chunks the endpoint reads and the messages it sends, and after the answer appends one
+plain tuple (cheaper to build than any object) with the body cut to MAX_BODY bytes and the
+answer to MAX_ANSWER. Parsing and explaining wait until someone reads the journal
+(reading.py), which turns the tuples into Records.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ MAX_BODY = 4096
 MAX_ANSWER = 1024
 
 App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+# (seq, at, wall, method, path, query, peer, headers, body, body_size, status, answer)
+Raw = tuple[int, float, float, str, str, bytes, Any, list[tuple[bytes, bytes]], bytes, int, int,
+            bytes]
 
 
 @dataclass(slots=True)
@@ -31,10 +36,10 @@ class Record:
     query: bytes
     peer: tuple[str, int] | None  # the scope's client
     headers: list[tuple[bytes, bytes]]  # the scope's own list, kept rather than copied
-    body: bytearray  # at most MAX_BODY bytes
+    body: bytes  # at most MAX_BODY bytes
     body_size: int  # what the client sent, all of it
-    status: int = 0
-    answer: bytearray | None = None  # at most MAX_ANSWER bytes
+    status: int  # 0 if the request was never answered
+    answer: bytes  # at most MAX_ANSWER bytes
 
     @property
     def client(self) -> str:
@@ -44,51 +49,63 @@ class Record:
     def content_type(self) -> bytes:
         for key, value in self.headers:
             if key == b"content-type":
-                return value  # type: ignore[no-any-return]
+                return value
         return b""
 
 
 class Journal:
-    """The last `size` provider requests, oldest first; a size of 0 keeps nothing."""
+    """The last `size` provider requests; a size of 0 keeps nothing."""
 
     def __init__(self, size: int, now: Callable[[], float]) -> None:
         self.size = size
         self.now = now  # the emulator's clock
-        self.records: deque[Record] = deque(maxlen=size)
+        self.records: deque[Raw] = deque(maxlen=size)  # in the order they were answered
         self._seq = 0
 
     def clear(self) -> None:
         """Forget every record; sequence numbers keep counting, so none is ever reused."""
         self.records.clear()
 
+    def newest_first(self) -> list[Record]:
+        return [Record(*raw) for raw in sorted(self.records, key=_seq, reverse=True)]
+
     async def around(self, app: App, scope: dict[str, Any], receive: Receive,
                      send: Send) -> None:
         """Run `app` on the request, keeping the bytes that went in and out."""
         self._seq += 1
-        record = Record(self._seq, self.now(), time.time(), scope["method"], scope["path"],
-                        scope.get("query_string", b""), scope.get("client"),
-                        scope["headers"], bytearray(), 0)
+        seq, at, wall = self._seq, self.now(), time.time()
+        chunks: list[bytes] = []
+        sent: list[dict[str, Any]] = []
 
         async def receiving() -> dict[str, Any]:
             message = await receive()
-            chunk = message.get("body", b"")
-            if chunk:
-                record.body_size += len(chunk)
-                room = MAX_BODY - len(record.body)
-                if room > 0:
-                    record.body += chunk[:room]
+            chunks.append(message.get("body", b""))
             return message
 
         async def sending(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                record.status = message["status"]
-            elif message["type"] == "http.response.body":
-                if record.answer is None:
-                    record.answer = bytearray()
-                room = MAX_ANSWER - len(record.answer)
-                if room > 0:
-                    record.answer += message.get("body", b"")[:room]
+            sent.append(message)
             await send(message)
 
-        self.records.append(record)  # in arrival order, even while it is being answered
-        await app(scope, receiving, sending)
+        try:
+            await app(scope, receiving if scope["method"] == "POST" else receive, sending)
+        finally:
+            body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            status, answer = _answer(sent)
+            self.records.append((
+                seq, at, wall, scope["method"], scope["path"], scope.get("query_string", b""),
+                scope.get("client"), scope["headers"],
+                body if len(body) <= MAX_BODY else body[:MAX_BODY], len(body), status, answer))
+
+
+def _answer(sent: list[dict[str, Any]]) -> tuple[int, bytes]:
+    status, answer = 0, b""
+    for message in sent:
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif len(answer) < MAX_ANSWER:
+            answer += message.get("body", b"")
+    return status, answer[:MAX_ANSWER]
+
+
+def _seq(raw: Raw) -> int:
+    return raw[0]

@@ -60,7 +60,7 @@ def _http_params(record: Record) -> dict[str, str]:
     pairs = form_pairs(record.query)
     if record.method == "POST" and (not record.content_type or record.content_type.split(
             b";", 1)[0].strip().lower() == b"application/x-www-form-urlencoded"):
-        pairs += form_pairs(bytes(record.body))
+        pairs += form_pairs(record.body)
     charset = b""
     for name, value in pairs:
         if name == b"charset":
@@ -71,7 +71,7 @@ def _http_params(record: Record) -> dict[str, str]:
 
 def _rest_params(record: Record) -> dict[str, str]:
     try:
-        return rest.params_of(bytes(record.body))
+        return rest.params_of(record.body)
     except SmscError:
         return {}
 
@@ -80,7 +80,7 @@ def _soap(record: Record) -> Reading:
     if record.method != "POST":
         return Reading(PROVIDER, "wsdl", decode_pairs(form_pairs(record.query), "utf-8"))
     try:
-        envelope = xmlsafe.parse(bytes(record.body), MAX_ENVELOPE)
+        envelope = xmlsafe.parse(record.body, MAX_ENVELOPE)
     except xmlsafe.Unreadable:
         return Reading(PROVIDER, "soap")
     body = next((child for child in envelope if _local(child) == "Body"), None)

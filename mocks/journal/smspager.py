@@ -34,7 +34,7 @@ def read(record: Record, gateway: Gateway) -> Reading:
         reading.refused = True
         reading.outcome = f"{code}" + (f" ({descr[1]})" if descr else "")
     try:
-        root = xmlio.parse(bytes(record.body))
+        root = xmlio.parse(record.body)
     except PagerError as exc:
         if reading.refused:
             reading.explanation = _unreadable(exc.code, record)

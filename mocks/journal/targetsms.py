@@ -43,7 +43,7 @@ def _params(record: Record) -> dict[str, str]:
     pairs = form_pairs(record.query)
     if record.method == "POST" and (not record.content_type or is_form(
             {"headers": [(b"content-type", record.content_type)]})):
-        pairs += form_pairs(bytes(record.body))
+        pairs += form_pairs(record.body)
     return decode_pairs(pairs, "utf-8")
 
 

@@ -21,9 +21,8 @@ MAX_BODY = 4096
 MAX_ANSWER = 1024
 
 App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
-# (seq, at, wall, method, path, query, peer, headers, body, body_size, status, answer)
-Raw = tuple[int, float, float, str, str, bytes, Any, list[tuple[bytes, bytes]], bytes, int, int,
-            bytes]
+# (seq, at, wall, method, path, query, client, content_type, body, body_size, status, answer)
+Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes]
 
 
 @dataclass(slots=True)
@@ -34,23 +33,12 @@ class Record:
     method: str
     path: str
     query: bytes
-    peer: tuple[str, int] | None  # the scope's client
-    headers: list[tuple[bytes, bytes]]  # the scope's own list, kept rather than copied
+    client: str
+    content_type: bytes
     body: bytes  # at most MAX_BODY bytes
     body_size: int  # what the client sent, all of it
     status: int  # 0 if the request was never answered
     answer: bytes  # at most MAX_ANSWER bytes
-
-    @property
-    def client(self) -> str:
-        return self.peer[0] if self.peer else ""
-
-    @property
-    def content_type(self) -> bytes:
-        for key, value in self.headers:
-            if key == b"content-type":
-                return value
-        return b""
 
 
 class Journal:
@@ -77,29 +65,43 @@ class Journal:
         chunks: list[bytes] = []
         sent: list[dict[str, Any]] = []
 
-        async def receiving() -> dict[str, Any]:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            return message
-
         def sending(message: dict[str, Any]) -> Awaitable[None]:
             # A plain function handing back send's awaitable: no coroutine frame of its own.
             sent.append(message)
             return send(message)
 
+        receiving = receive
+        if scope["method"] == "POST":  # only a POST's body is read by the endpoints
+
+            async def receiving() -> dict[str, Any]:
+                message = await receive()
+                chunks.append(message.get("body", b""))
+                return message
+
         try:
-            # Only a POST's body is read by the providers' endpoints.
-            await app(scope, receiving if scope["method"] == "POST" else receive, sending)
+            await app(scope, receiving, sending)
         finally:
             body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
             status, answer = _answer(sent)
+            client = scope.get("client")
+            # Only strings, bytes and numbers: nothing the garbage collector has to follow.
             self.records.append((
                 seq, at, wall, scope["method"], scope["path"], scope.get("query_string", b""),
-                scope.get("client"), scope["headers"],
+                client[0] if client else "", _content_type(scope["headers"]),
                 body if len(body) <= MAX_BODY else body[:MAX_BODY], len(body), status, answer))
 
 
+def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
+    for key, value in headers:
+        if key == b"content-type":
+            return value
+    return b""
+
+
 def _answer(sent: list[dict[str, Any]]) -> tuple[int, bytes]:
+    if len(sent) == 2:  # the usual start and one body
+        body = sent[1].get("body", b"")
+        return sent[0].get("status", 0), body if len(body) <= MAX_ANSWER else body[:MAX_ANSWER]
     status, answer = 0, b""
     for message in sent:
         if message["type"] == "http.response.start":

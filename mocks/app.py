@@ -7,6 +7,7 @@ import contextlib
 import gc
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from mocks.config import Settings
 from mocks.control.routes import ROUTES as control_routes
 from mocks.faults import apply as faults
 from mocks.faults.rules import Book
+from mocks.journal.recorder import Journal
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
@@ -50,6 +52,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
     app.faults = runtime.faults
+    app.journal = runtime.journal if runtime.journal.size else None
     return app
 
 
@@ -60,6 +63,7 @@ class EmulatorApp(Starlette):
 
     def __init__(self, providers: list[Route], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.journal: Journal | None = None  # None when disabled: one attribute check
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
         self.faults = Book()  # the runtime's, once built
@@ -70,9 +74,11 @@ class EmulatorApp(Starlette):
             if endpoint is not None:
                 scope["app"] = self
                 if self.faults.armed:  # the one cost of fault rules while there are none
-                    await faults.handle(self.faults, endpoint, scope, receive, send)
-                else:
+                    endpoint = partial(faults.handle, self.faults, endpoint)
+                if self.journal is None:
                     await endpoint(scope, receive, send)
+                else:  # around the faults too: the journal shows what the client got
+                    await self.journal.around(endpoint, scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 

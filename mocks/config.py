@@ -19,6 +19,7 @@ from mocks.faults.rules import FaultSpecError, build
 from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
+MAX_JOURNAL = 1_000_000  # each entry keeps up to 5 KiB
 
 # SMSC's documented limits (002 and FACTS B.1–B.3); names are what config files use.
 DEFAULT_RULES: dict[str, Rule] = {
@@ -84,6 +85,7 @@ class Settings:
     freeze_gc: bool = False  # a long-running server (the CLI) sets this; tests need not
     public_url: str | None = None  # where clients reach us, for the WSDL's address
     smsc_soap_namespace: str = DEFAULT_NAMESPACE
+    journal_size: int = 1000  # provider requests the journal keeps; 0 disables it
     timings: Timings = field(default_factory=Timings)
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(
@@ -294,7 +296,7 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc", "outcomes", "faults"}
+                           "smsc", "outcomes", "faults", "journal"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -315,6 +317,11 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         settings.public_url = data["public_url"]
     smsc = _table(data, "smsc", {"soap_namespace"})
     settings.smsc_soap_namespace = smsc.get("soap_namespace", settings.smsc_soap_namespace)
+    journal = _table(data, "journal", {"size"})
+    size = journal.get("size", settings.journal_size)
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_JOURNAL:
+        raise ConfigError(f"[journal] size must be an integer 0..{MAX_JOURNAL}, not {size!r}")
+    settings.journal_size = size
     delivery = _table(data, "delivery", {"queue_seconds", "report_seconds", "validity_hours"})
     settings.timings = Timings(
         queue_seconds=_number(delivery, "delivery", "queue_seconds",

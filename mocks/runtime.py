@@ -9,6 +9,7 @@ from mocks.core.clock import Clock
 from mocks.core.gateway import Gateway
 from mocks.core.inbound import InboundStore
 from mocks.faults.rules import Book
+from mocks.journal.recorder import Journal
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 
@@ -33,6 +34,7 @@ class Runtime:
         self.inbound = InboundStore()  # /_mock/inbound
         self.faults = Book(settings.seed)  # fault rules: the configured ones to start with
         self.faults.load(settings.faults)
+        self.journal = Journal(settings.journal_size, self.gateway.now)  # /_mock/journal
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:
@@ -44,6 +46,7 @@ class Runtime:
         self.outbox.clear()
         self.sink.clear()
         self.inbound.clear()
+        self.journal.clear()
         for account in self.gateway.accounts:
             self.gateway.accounts.remove(account)
         self._load_accounts(self.gateway.accounts)

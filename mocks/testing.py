@@ -80,6 +80,12 @@ class ControlClient:
     def put_account(self, **spec: Any) -> dict[str, Any]:
         return self.call("POST", "/_mock/accounts", spec)  # type: ignore[no-any-return]
 
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Provider requests, newest first (filters: provider, account, endpoint, refused,
+        limit)."""
+        query = {k: str(v).lower() if isinstance(v, bool) else v for k, v in filters.items()}
+        return self.call("GET", "/_mock/journal", query=query)["entries"]  # type: ignore[no-any-return]
+
 
 @dataclass(frozen=True, slots=True)
 class MockAccount:
@@ -270,3 +276,18 @@ class Sandbox:
                 found += self.control.messages(provider=account.provider,
                                                account=account.login, **filters)
         return sorted(found, key=lambda m: m["id"])
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """This test's provider requests, newest first, each with what the emulator understood
+        of it and, when refused, an `explanation` (filters: provider, endpoint, refused,
+        limit). Requests that named none of the sandbox's accounts are not included."""
+        limit = int(filters.pop("limit", 1000))
+        provider = filters.pop("provider", None)
+        found: dict[int, dict[str, Any]] = {}
+        for account in self.accounts:
+            if provider is None or account.provider == provider:
+                for entry in self.control.journal(provider=account.provider,
+                                                  account=account.login, limit=limit,
+                                                  **filters):
+                    found[entry["seq"]] = entry
+        return [found[seq] for seq in sorted(found, reverse=True)][:limit]

@@ -9,12 +9,23 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mocks import __version__
-from mocks.control import api, clock, events, faults, inbound, limits, outcomes, sink, waiting
+from mocks.control import (
+    api,
+    clock,
+    events,
+    faults,
+    inbound,
+    journal,
+    limits,
+    outcomes,
+    sink,
+    waiting,
+)
 from mocks.control.openapi import document
 
 # Each module has `routes` (Starlette routes) and `paths` (their OpenAPI path items).
 # waiting comes before api, so /_mock/messages/wait is not taken for a message {id}.
-MODULES = (waiting, api, sink, outcomes, faults, clock, events, limits, inbound)
+MODULES = (waiting, api, sink, outcomes, faults, journal, clock, events, limits, inbound)
 
 PATHS: dict[str, Any] = {path: item for module in MODULES for path, item in module.paths.items()}
 

@@ -23,6 +23,7 @@ from mocks.faults import facts
 from mocks.faults.rules import STATUSES, Book, Rule
 from mocks.faults.targets import PATHS
 from mocks.http import Receive, Send, header, respond
+from mocks.journal.recorder import FAULT_KEY
 
 DRAIN_SECONDS = 10.0  # reading the rest of a body before hanging up, at most
 GONE_SECONDS = 5.0  # waiting for the server to see a connection we closed
@@ -114,6 +115,7 @@ async def handle(book: Book, endpoint: Endpoint, scope: dict[str, Any], receive:
     if rule is None:
         await endpoint(scope, incoming.receive, send)
         return
+    scope[FAULT_KEY] = f"{rule.id} ({rule.action.kind})"  # for the journal
     try:
         await carry_out(rule, endpoint, scope, incoming, send)
     except Exception:  # a bug of ours: counted, so the test that met it fails
@@ -233,7 +235,10 @@ async def dribble(send: Send, answer: Captured, chunk: int, interval: float) -> 
 
 def transport_of(send: Send) -> Any:
     """The connection's transport, when the server is uvicorn (its `send` is a bound method of
-    the request cycle, which holds the transport); else None."""
+    the request cycle, which holds the transport); else None. A wrapper of send (the journal's)
+    names what it wraps in `__wrapped__`, as functools.wraps does."""
+    while hasattr(send, "__wrapped__"):
+        send = send.__wrapped__
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if all(hasattr(transport, name) for name in ("abort", "close", "get_extra_info",
                                                  "is_closing")):

@@ -1,0 +1,343 @@
+"""SMSC's requests (HTTP, /rest/send/ and SOAP) as understood, and their refusals explained in
+SMSC's parameter names (login, psw, apikey, phones, mes, sender, time, id...)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from lxml import etree
+
+from mocks import xmlsafe
+from mocks.core.accounts import Account
+from mocks.core.gateway import Gateway
+from mocks.http import decode_pairs, form_pairs
+from mocks.journal.reading import Reading, text_of
+from mocks.journal.recorder import Record
+from mocks.journal.refusals import Words, replay
+from mocks.providers.smsc import codes, rest, send, templates, timeparse
+from mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
+from mocks.providers.smsc.soap import MAX_ENVELOPE
+from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from mocks.providers.smsc.soap.interface import OPERATIONS
+from mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
+
+PROVIDER = "smsc"
+WORDS = Words(phone="phones", sender="sender", text="mes")
+# SOAP operations by the HTTP command they run, and by the body element that calls them.
+SOAP_COMMANDS = {"get_balance": "balance.php", "send_sms": "send.php", "send_sms2": "send.php",
+                 "get_sms_cost": "send.php", "get_sms_cost2": "send.php",
+                 "get_status": "status.php", "get_status2": "status.php"}
+SOAP_OPERATIONS = {operation.request: operation.name for operation in OPERATIONS}
+_TEXT_ERROR = re.compile(r"^ERROR = (-?\d+) \((.*?)\)")
+_XML_ERROR = re.compile(r"<error_code>(-?\d+)</error_code>")
+_SOAP_ERROR = re.compile(r"<(?:\w+:)?error>(-?\d+)</(?:\w+:)?error>")
+_NUMBERS_ERROR = re.compile(r"^(\d+),-(\d+)$")
+_FAULT = re.compile(r"<faultstring>(.*?)</faultstring>", re.S)
+_TEXT_ID = re.compile(r"ID - (\S+)")
+_NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
+_TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+
+
+def read(record: Record, gateway: Gateway) -> Reading:
+    if record.path == SOAP_PATH:
+        reading = _soap(record)
+    elif record.path == rest.PATH:
+        reading = Reading(PROVIDER, "rest/send", _rest_params(record))
+    else:
+        reading = Reading(PROVIDER, record.path.rsplit("/", 1)[-1], _http_params(record))
+    params = reading.params
+    reading.login = params.get("login") or None  # never an API key: that is a secret
+    reading.account = _account(gateway, params)
+    code = _error_code(record, reading)
+    if code is not None:
+        reading.refused = True
+        reading.explanation = explain(code, _command(reading), params, gateway, record.client)
+    return reading
+
+
+def _http_params(record: Record) -> dict[str, str]:
+    pairs = form_pairs(record.query)
+    if record.method == "POST" and (not record.content_type or record.content_type.split(
+            b";", 1)[0].strip().lower() == b"application/x-www-form-urlencoded"):
+        pairs += form_pairs(record.body)
+    charset = b""
+    for name, value in pairs:
+        if name == b"charset":
+            charset = value
+    codec = CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")
+    return decode_pairs(pairs, codec)
+
+
+def _rest_params(record: Record) -> dict[str, str]:
+    try:
+        return rest.params_of(record.body)
+    except SmscError:
+        return {}
+
+
+def _soap(record: Record) -> Reading:
+    if record.method != "POST":
+        return Reading(PROVIDER, "wsdl", decode_pairs(form_pairs(record.query), "utf-8"))
+    try:
+        envelope = xmlsafe.parse(record.body, MAX_ENVELOPE)
+    except xmlsafe.Unreadable:
+        return Reading(PROVIDER, "soap")
+    body = next((child for child in envelope if _local(child) == "Body"), None)
+    call = next((child for child in body if isinstance(child.tag, str)), None) \
+        if body is not None else None
+    if call is None:
+        return Reading(PROVIDER, "soap")
+    params = {_local(child): (child.text or "").strip() for child in call
+              if isinstance(child.tag, str)}
+    query = params.pop("query", "")
+    if query:
+        params = {**decode_pairs(form_pairs(query.encode("utf-8", "replace")), "utf-8"),
+                  **{k: v for k, v in params.items() if v}}
+    element = _local(call)
+    return Reading(PROVIDER, SOAP_OPERATIONS.get(element, element), params)
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _account(gateway: Gateway, params: dict[str, str]) -> Account | None:
+    """The account the credentials name (whether or not the password is right)."""
+    if params.get("apikey"):
+        return gateway.by_api_key(PROVIDER, params["apikey"])
+    if params.get("login"):
+        return gateway.accounts.get(PROVIDER, params["login"])
+    if params.get("psw"):
+        return gateway.by_api_key(PROVIDER, params["psw"])
+    return None
+
+
+def _command(reading: Reading) -> str:
+    if reading.endpoint == "rest/send":
+        return "send.php"
+    return SOAP_COMMANDS.get(reading.endpoint, reading.endpoint)
+
+
+def _error_code(record: Record, reading: Reading) -> int | None:
+    """The error code the answer carries, setting the outcome; None for a success."""
+    answer = text_of(record.answer)
+    if reading.endpoint in SOAP_COMMANDS or record.path == SOAP_PATH:
+        if record.status >= 400:
+            fault = _FAULT.search(answer)
+            reading.outcome = f"fault: {fault[1] if fault else record.status}"
+            reading.refused = True
+            return None
+        match = _SOAP_ERROR.search(answer)
+        if match:
+            code = int(match[1])
+            reading.outcome = f"error {code}"
+            return code
+        reading.ids = re.findall(r"<(?:\w+:)?id>([^<]+)</", answer)[:1]
+        return None
+    code, text = None, ""
+    if match := _TEXT_ERROR.match(answer):
+        code, text = int(match[1]), match[2]
+    elif match := _XML_ERROR.search(answer):
+        code = int(match[1])
+    elif answer.startswith("{") and '"error_code"' in answer:
+        try:
+            data = json.loads(answer)
+            code, text = int(data["error_code"]), str(data.get("error", ""))
+        except (ValueError, KeyError, TypeError):
+            code = None
+    elif php_int(reading.params.get("fmt")) == 1 and (match := _NUMBERS_ERROR.match(answer)):
+        code = int(match[2])
+    if code is None:
+        if match := _TEXT_ID.search(answer):
+            reading.ids = [match[1]]
+        elif answer.startswith("{") and '"id"' in answer:
+            reading.ids = re.findall(r'"id":\s*"?([^",}]+)', answer)[:1]
+        return None
+    text = text or codes.DESCRIPTIONS.get(code, "")
+    reading.outcome = f"error {code}" + (f" ({text})" if text else "")
+    return code
+
+
+def explain(code: int, command: str, params: dict[str, str], gateway: Gateway,
+            client: str) -> str | None:
+    if code == codes.AUTH:
+        return _auth(params, gateway)
+    if code == codes.IP_BLOCKED:
+        identity = params.get("login") or params.get("apikey") or params.get("psw", "")
+        rule = gateway.rule("smsc.error_block", gateway.accounts.get(PROVIDER, identity))
+        return (f"requests from {client} for '{identity}' are blocked for {rule.block:g} s "
+                f"after {rule.max} erroneous ones in a row (smsc.error_block)")
+    account = _authenticated(gateway, params)
+    if account is None:  # the credentials no longer work: nothing more can be told
+        return None
+    if command == "send.php":
+        return _send(code, params, gateway, account)
+    if command == "status.php":
+        return _status(code, params)
+    if command == "balance.php" and code == codes.TOO_MANY:
+        return _duplicate(gateway, account, "smsc.balance_requests", "balance requests")
+    if command == "templates.php":
+        return _templates(code, params, gateway, account)
+    if command == "op_templates.php":
+        return _op_templates(code, params, gateway, account)
+    if command == "ping.php":
+        return _ping(code, params, gateway, account)
+    return None
+
+
+def _auth(params: dict[str, str], gateway: Gateway) -> str:
+    login, psw, apikey = params.get("login", ""), params.get("psw", ""), params.get("apikey", "")
+    if apikey:
+        return "no account with this apikey"
+    if not login and not psw:
+        return "missing login and psw (or apikey)"
+    if not login:
+        return "no account with this API key (psw with an empty login is an API key)"
+    if "psw" not in params:
+        return "missing psw"
+    account = gateway.accounts.get(PROVIDER, login)
+    if account is None:
+        return f"no account with login '{login}'"
+    if not account.check_password(psw):
+        return f"wrong psw for login '{login}'"
+    return f"login '{login}' and psw are right now; they were not when this request came"
+
+
+def _authenticated(gateway: Gateway, params: dict[str, str]) -> Account | None:
+    if params.get("apikey"):
+        return gateway.by_api_key(PROVIDER, params["apikey"])
+    if params.get("login"):
+        return gateway.authenticate(PROVIDER, params["login"], params.get("psw", ""))
+    return gateway.by_api_key(PROVIDER, params.get("psw", ""))
+
+
+def _duplicate(gateway: Gateway, account: Account, rule_name: str, what: str) -> str:
+    rule = gateway.rule(rule_name, account)
+    return (f"too many {what}: at most {rule.max} in {rule.window:g} s ({rule_name}), "
+            f"or {gateway.rule('smsc.concurrent', account).max + 1} requests at once")
+
+
+def _send(code: int, p: dict[str, str], gateway: Gateway, account: Account) -> str | None:
+    if code == codes.TOO_MANY:
+        cost = php_int(p.get("cost")) == 1
+        return _duplicate(gateway, account, "smsc.duplicate_cost" if cost else
+                          "smsc.duplicate_send", "identical requests")
+    if code == codes.PARAMS:
+        return _send_params(p)
+    if code == codes.DATE_FORMAT:
+        tz = php_int(p.get("tz"), account.tz)
+        if not -12 <= tz <= 12:
+            return f"tz must be -12..12 hours from Moscow (got '{p.get('tz', '')}')"
+        return ("time: expected DDMMYYhhmm, DD.MM.YY hh:mm, h1-h2, 0ts or +m "
+                f"(got '{p.get('time', '')}')")
+    try:
+        request = send.parse_request(Call(gateway, account, p, 0))
+    except SmscError:
+        return None
+    return replay(gateway, account, request, WORDS, "smsc.per_number_flood")
+
+
+def _send_params(p: dict[str, str]) -> str | None:
+    mes = p.get("mes")
+    channel, text = send.channel_of(p, mes or "")
+    if not p.get("list"):
+        if not p.get("phones"):
+            return "missing phones"
+        if mes is None and channel not in ("hlr", "ping") and not (
+                channel == "call" and p.get("fileurl")):
+            return "missing mes"
+        if channel == "mail" and not (p.get("subj") and p.get("sender") and mes):
+            return "mail=1 needs subj, sender and mes"
+        if channel == "tg" and not re.match(r"^\d{4,8}$", mes or ""):
+            return f"tg=1 sends only a code of 4 to 8 digits (got '{mes}')"
+        body, _ = send.split_comment(text)
+        if len(body) > send.MAX_TEXT:
+            return f"mes is {len(body)} characters; at most {send.MAX_TEXT}"
+    elif channel in ("bin", "call"):
+        return f"list cannot be used with {channel}"
+    ext_id = p.get("id", "")
+    if ext_id and not ((_NUMERIC_ID.match(ext_id) and 1 <= int(ext_id) <= 2147483647)
+                       or (not ext_id.isdigit() and _TEXT_ID_RE.match(ext_id))):
+        return f"id must be 1..2147483647 or up to 40 of A-Za-z0-9._- (got '{ext_id}')"
+    valid = p.get("valid", "")
+    try:
+        timeparse.validity(valid)
+    except ValueError:
+        return f"valid: expected hours 1..24 or hh:mm (got '{valid}')"
+    return None
+
+
+def _status(code: int, p: dict[str, str]) -> str | None:
+    ids, phones = p.get("id", ""), p.get("phone", "")
+    if code == codes.PARAMS:
+        if not ids.strip():
+            return "missing id"
+        if not phones.strip():
+            return "missing phone"
+        n_ids = len([i for i in ids.split(",") if i.strip()])
+        n_phones = len(send.split_phones(phones))
+        return f"id and phone must name as many messages (got {n_ids} id, {n_phones} phone)"
+    if code == 5:
+        return f"del=1: no message with id '{ids}' and phone '{phones}' for this account"
+    if code == MESSAGE_NOT_FOUND:
+        return f"no message with id '{ids}' and phone '{phones}' for this account"
+    if code == codes.TOO_MANY:
+        if "," in ids:
+            return "the same status request for several messages twice within a minute " \
+                "(smsc.duplicate_status_multi)"
+        return f"too many status requests for message '{ids}' (smsc.status_per_message)"
+    return None
+
+
+def _templates(code: int, p: dict[str, str], gateway: Gateway,
+               account: Account) -> str | None:
+    chosen = [c for c in ("add", "chg", "del", "get") if php_int(p.get(c)) == 1]
+    if code == codes.PARAMS:
+        if len(chosen) != 1:
+            return f"exactly one of add, chg, del, get must be 1 (got {len(chosen)})"
+        if chosen[0] == "add" and not (p.get("name", "").strip() and p.get("msg")):
+            return "add=1 needs name and msg"
+        if chosen[0] != "get" and "id" not in p and chosen[0] != "add":
+            return f"{chosen[0]}=1 needs id"
+        if (p.get("format") or "").strip().lower() not in templates.FORMATS:
+            return f"unknown format '{p.get('format')}'"
+        return None
+    if code == templates.NOT_FOUND:
+        if chosen == ["get"]:
+            return "this account has no templates"
+        return f"no template with id '{p.get('id', '')}' for this account"
+    if code == templates.NOT_SAVED:
+        return f"an account keeps at most {templates.MAX_TEMPLATES} templates"
+    if code == codes.TOO_MANY:
+        return _duplicate(gateway, account, "smsc.templates_identical", "identical requests")
+    return None
+
+
+def _op_templates(code: int, p: dict[str, str], gateway: Gateway,
+                  account: Account) -> str | None:
+    if code == codes.PARAMS:
+        adding, getting = php_int(p.get("add")) == 1, php_int(p.get("get")) == 1
+        if adding == getting:
+            return "exactly one of add and get must be 1"
+        if not p.get("sender", "").strip():
+            return "missing sender"
+        if not p.get("msg"):
+            return "missing msg"
+        return "add=1 needs at least one operator key (mts_srv, mega_adv, ...) set to 1"
+    if code == codes.TOO_MANY:
+        return _duplicate(gateway, account, "smsc.op_templates_identical",
+                          "identical requests")
+    return None
+
+
+def _ping(code: int, p: dict[str, str], gateway: Gateway, account: Account) -> str | None:
+    group_id = p.get("id", "").strip()
+    if code == codes.PARAMS and not group_id:
+        return "missing id (the notification group)"
+    if code == 3:
+        return f"no notification group '{group_id}' for this account"
+    if code == codes.TOO_MANY:
+        return _duplicate(gateway, account, "smsc.ping_identical", "identical requests")
+    return None
+

@@ -92,11 +92,13 @@ async function loadFaults() {
 }
 
 function describeFault(rule) {
-  const action = rule.action || {};
-  const what = action.kind || rule.kind || "fault";
-  const where = [rule.match?.provider, rule.match?.endpoint, rule.match?.account,
-                 rule.match?.phone].filter(Boolean).join(" ");
-  return `#${rule.id} ${what}${where ? ` on ${where}` : ""}`;
+  const detail = rule.code ?? rule.status ?? rule.seconds ?? "";
+  const where = [rule.provider, rule.endpoint, rule.account, rule.phone, rule.text]
+    .filter(Boolean).join(" ");
+  const left = rule.remaining === null || rule.remaining === undefined
+    ? "" : `, ${rule.remaining} left`;
+  return `#${rule.id} ${rule.action}${detail !== "" ? ` ${detail}` : ""}`
+    + `${where ? ` on ${where}` : ""} (fired ${rule.fired}${left})`;
 }
 
 // -- rendering ------------------------------------------------------------------------------
@@ -187,19 +189,23 @@ function renderDetail() {
   $("account-name").textContent = `${message.provider}/${message.account}`;
 }
 
+// The request that created a message: the newest journal entry of its account whose answer
+// gave the message's provider id.
 async function loadRaw(message) {
   $("detail-request").textContent = "—";
   $("detail-answer").textContent = "—";
+  let entries = [];
   try {
-    const data = await api("GET", `/_mock/journal${query({message: message.id, limit: 1})}`);
-    const entry = (data.entries || [])[0];
-    if (entry) {
-      $("detail-request").textContent = entry.request || JSON.stringify(entry.params, null, 1);
-      $("detail-answer").textContent = entry.answer || "";
-    }
+    entries = (await api("GET", `/_mock/journal${query({
+      provider: message.provider, account: message.account, limit: 1000})}`)).entries;
   } catch {
-    // no journal entry for it (the journal may be off): nothing to show
+    return;  // the journal is off (size 0): nothing to show
   }
+  const entry = entries.find((e) => (e.ids || []).includes(String(message.ext_id)));
+  if (!entry) return;
+  $("detail-request").textContent =
+    `${entry.method} ${entry.path}\n${JSON.stringify(entry.params, null, 1)}`;
+  $("detail-answer").textContent = `${entry.status}\n${entry.answer}`;
 }
 
 async function loadAccount(message) {
@@ -213,10 +219,24 @@ async function loadAccount(message) {
 
 // -- live updates ---------------------------------------------------------------------------
 
+// The control API's filters, as /_mock/messages applies them.
+function matches(message) {
+  const f = state.filters;
+  return (!f.provider || message.provider === f.provider)
+    && (!f.account || message.account === f.account)
+    && (!f.phone || message.phone.includes(f.phone.replace(/^\+/, "")))
+    && (!f.status || message.status === f.status)
+    && (!f.text || message.text.toLowerCase().includes(f.text.toLowerCase()));
+}
+
 async function refreshMessage(id) {
   try {
     const message = await api("GET", `/_mock/messages/${id}`);
-    state.messages.set(message.id, message);
+    if (matches(message)) {
+      state.messages.set(message.id, message);
+    } else {
+      state.messages.delete(message.id);
+    }
   } catch {
     state.messages.delete(id);
   }
@@ -234,23 +254,17 @@ function follow() {
     $("live").className = "pill off";
   };
   events.onmessage = (event) => handle(JSON.parse(event.data));
-  for (const name of ["message", "status", "inbound", "reset", "clock"]) {
+  for (const name of ["accepted", "status", "dropped"]) {
     events.addEventListener(name, (event) => handle(JSON.parse(event.data || "{}"), name));
   }
 }
 
 function handle(data, name) {
-  if (name === "reset") {
-    state.selected = null;
-    loadAll();
+  if (name === "dropped") {  // fell behind: read everything again
+    guarded(loadAll);
     return;
   }
-  if (name === "inbound") {
-    loadInbound().then(render);
-    return;
-  }
-  const id = data.message_id ?? data.id;
-  if (id !== undefined) refreshMessage(id);
+  if (data.id !== undefined) refreshMessage(data.id);
   loadClock();
 }
 
@@ -331,6 +345,22 @@ function wire() {
   });
   $("carrier").addEventListener("change", () => guarded(
     () => updateAccount({carrier: $("carrier").value})));
+
+  $("fault-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(async () => {
+      const message = state.messages.get(state.selected);
+      const spec = {action: $("fault-action").value};
+      if (message) Object.assign(spec, {provider: message.provider, account: message.account});
+      const value = $("fault-value").value;
+      if (spec.action === "status") spec.status = Number(value || 503);
+      if (spec.action === "error") spec.code = /^\d+$/.test(value) ? Number(value) : value;
+      if (spec.action === "delay") spec.seconds = Number(value || 2);
+      if ($("fault-times").value) spec.times = Number($("fault-times").value);
+      await api("POST", "/_mock/faults", spec);
+      await loadFaults();
+    });
+  });
 
   $("faults").addEventListener("click", (event) => {
     const id = event.target.dataset.removeFault;

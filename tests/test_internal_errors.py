@@ -14,13 +14,14 @@ def boom(call: object) -> str:
     raise RuntimeError("a bug")
 
 
-def test_a_failing_command_answers_in_the_providers_words(caplog: pytest.LogCaptureFixture
-                                                          ) -> None:
+def test_a_failing_command_answers_in_the_providers_words(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     with ServerThread(load(clock="virtual")) as server, \
             httpx.Client(base_url=server.url) as http:
         for route in server.app.router.routes:
             if isinstance(getattr(route, "app", None), CommandApp):
-                route.app.command = boom
+                # The routes are shared by every app in this process: undone after the test.
+                monkeypatch.setattr(route.app, "command", boom)
         smsc = http.get("/sys/send.php?login=alex&psw=123&phones=79991234567&mes=x&fmt=3")
         pager = http.post("/send.xml", content=b"<data><login>test</login>"
                                                b"<password>123456</password></data>")

@@ -164,11 +164,13 @@ def receiver() -> Iterator[Receiver]:
     found.server.server_close()
 
 
-def wait_for_attempts(sms_mocks: Sandbox, count: int) -> list[dict[str, object]]:
-    """The emulator records an attempt once the receiver's answer is in: real I/O again."""
+def wait_for_attempts(sms_mocks: Sandbox, url: str, count: int) -> list[dict[str, object]]:
+    """The attempts on `url` (the history is the whole server's): the emulator records one
+    once the receiver's answer is in, so this waits on real I/O."""
     deadline = time.monotonic() + 10
     while True:
-        attempts = sms_mocks.control.call("GET", "/_mock/callbacks")["attempts"]
+        attempts = [a for a in sms_mocks.control.call("GET", "/_mock/callbacks")["attempts"]
+                    if a["url"] == url]
         if len(attempts) >= count or time.monotonic() > deadline:
             return list(attempts)
         time.sleep(0.02)
@@ -188,7 +190,7 @@ def test_a_callback_reaches_a_receiver_and_is_retried_after_a_500(
     assert first == {"id": "42", "phone": PHONE, "status": "0", "err": "0", "ts": sent_at,
                      "type": "0", "flag": "0", "md5": md5("42", PHONE, "0", "s3cret")}
     assert receiver.content_types[0] == "application/x-www-form-urlencoded"
-    attempts = wait_for_attempts(sms_mocks, 1)
+    attempts = wait_for_attempts(sms_mocks, receiver.url, 1)
     assert [(a["attempt"], a["status"]) for a in attempts] == [(1, 500)]
     assert attempts[0]["retry_at"] is not None
     sms_mocks.advance(10)  # the retry falls due; the delivery report (status 1) as well
@@ -272,13 +274,13 @@ def test_a_reset_forgets_a_callback_on_its_way_and_frees_its_url(sms_mocks: Sand
         account = sms_mocks.account("smsc", callback_url=url)
         Smsc(smsc.http, account).send(phones=PHONE, mes="after", id=2)
         sms_mocks.advance(1)
-        assert wait_for_attempts(sms_mocks, 1)[0]["form"]["id"] == "2"  # not held up by 1
+        assert wait_for_attempts(sms_mocks, url, 1)[0]["form"]["id"] == "2"  # not held up by 1
         assert posts == ["1", "2"]
         release.set()
         account = sms_mocks.account("smsc", callback_url=url)
         Smsc(smsc.http, account).send(phones=PHONE, mes="later", id=3)
         sms_mocks.advance(1)
-        attempts = wait_for_attempts(sms_mocks, 2)
+        attempts = wait_for_attempts(sms_mocks, url, 2)
         assert [a["form"]["id"] for a in attempts] == ["2", "3"]  # 1's answer was ignored
     finally:
         release.set()

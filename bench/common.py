@@ -1,4 +1,9 @@
-"""What the benchmark's pieces share: the bench account and the one request they all send."""
+"""What the benchmark's pieces share: the bench accounts and the requests they send.
+
+Every request number n names its own phone (7999 + n, seven digits) and, where the call takes
+one, its own id, so the default limits (duplicate sends, per-number floods, status reads per
+message) never refuse a request. The .lua scripts build the very same requests.
+"""
 
 from __future__ import annotations
 
@@ -25,12 +30,24 @@ BENCH_ACCOUNT: dict[str, Any] = {
 PAGER_PATH = "/send.xml"
 PAGER_ACCOUNT: dict[str, Any] = {**BENCH_ACCOUNT, "provider": "smspager"}
 
+TARGET_PATH = "/sendsms.php"
+TARGET_SENDER = "Bench"
+TARGET_ACCOUNT: dict[str, Any] = {**BENCH_ACCOUNT, "provider": "targetsms",
+                                  "senders": {TARGET_SENDER: "approved"}}
+
+STATUS_PATH = "/sys/status.php"
+# status.php reads messages the server stored before it listened (serve_target.py --prefill):
+# message n goes to phone(n) with the id n // STATUS_BATCH + 1, sent STATUS_BATCH at a time,
+# and request n asks for message n % prefill. SMSC allows 5 reads of one message a minute, so
+# the prefill is sized to keep each message under that at the emulator's rate.
+STATUS_BATCH = 1000
+
 
 def settings() -> Settings:
     """The emulator's default settings (real clock, speed 1, default limits) plus the bench
     accounts, one per provider measured."""
     base = Settings(freeze_gc=True)  # as `sms-mocks serve` runs
-    base.accounts += [dict(BENCH_ACCOUNT), dict(PAGER_ACCOUNT)]
+    base.accounts += [dict(BENCH_ACCOUNT), dict(PAGER_ACCOUNT), dict(TARGET_ACCOUNT)]
     return base
 
 
@@ -54,7 +71,23 @@ def soap_body(n: int) -> str:
             "</soap-env:Envelope>")
 
 
-def query(n: int) -> str:
+def phone(n: int) -> str:
+    return f"{PHONE_PREFIX}{n % PHONES:07d}"
+
+
+def query(n: int, fmt: int = 3) -> str:
     """The query of request number n: a new message, a unique id and a unique phone number."""
-    return (f"login={LOGIN}&psw={PASSWORD}&phones={PHONE_PREFIX}{n % PHONES:07d}"
-            f"&mes={TEXT}&fmt=3&cost=3&id={n + 1}")
+    return f"login={LOGIN}&psw={PASSWORD}&phones={phone(n)}&mes={TEXT}&fmt={fmt}&cost=3&id={n + 1}"
+
+
+def status_query(n: int, prefill: int) -> str:
+    """status.php request number n: the status of prefilled message n % prefill."""
+    m = n % prefill
+    return f"login={LOGIN}&psw={PASSWORD}&phone={phone(m)}&id={m // STATUS_BATCH + 1}&fmt=3"
+
+
+def target_query(n: int) -> str:
+    """TargetSMS sendsms.php request number n: a new message to its own number (so no two
+    requests are equal and the once-a-minute duplicate rule never refuses one)."""
+    return (f"user={LOGIN}&pwd={PASSWORD}&sadr={TARGET_SENDER}&dadr={phone(n)}"
+            f"&text={TEXT}")

@@ -1,6 +1,6 @@
 """Retained memory per stored message, in-process: no network, the ASGI app called directly.
 
-    python bench/memory.py [--messages 200000] [--mode tracemalloc|rss]
+    python bench/memory.py [--messages 1000000] [--mode tracemalloc|rss]
 
 Sends `messages` new messages through /sys/send.php (the same request as the throughput run),
 then measures what stays allocated after a full garbage collection, twice:
@@ -22,6 +22,7 @@ import asyncio
 import gc
 import json
 import os
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -31,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PATH, query, settings
+from servers import ROOT, Broken
 
 from mocks.app import build_app
 
@@ -141,12 +143,31 @@ async def main_async(messages: int, mode: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--mode", choices=("tracemalloc", "rss"), default="tracemalloc")
     args = parser.parse_args()
     result = asyncio.run(main_async(args.messages, args.mode))
     print("MEMORY", json.dumps(result), flush=True)
     return 0
+
+
+def run(messages: int) -> dict[str, dict[str, Any]]:
+    """The tracemalloc and RSS runs side by side, each in its own process."""
+    procs = {mode: subprocess.Popen(
+        [sys.executable, __file__, "--messages", str(messages), "--mode", mode],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True) for mode in ("tracemalloc", "rss")}
+    results: dict[str, dict[str, Any]] = {}
+    for mode, proc in procs.items():
+        out, _ = proc.communicate(timeout=3600)
+        line = next((x for x in out.splitlines() if x.startswith("MEMORY ")), None)
+        if proc.returncode != 0 or line is None:
+            raise Broken(f"memory run ({mode}) failed with status {proc.returncode}")
+        r = results[mode] = json.loads(line[7:])
+        if r["stored"] != messages or r["bad_answers"] or r["internal_errors"]:
+            raise Broken(f"memory run ({mode}): stored {r['stored']} of {messages} messages, "
+                         f"{r['bad_answers']} bad answers, {r['internal_errors']} internal "
+                         "errors")
+    return results
 
 
 if __name__ == "__main__":

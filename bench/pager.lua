@@ -3,6 +3,9 @@
 --
 --   wrk -t1 -s bench/pager.lua http://127.0.0.1:PORT/send.xml -- OFFSET LOGIN PASSWORD
 
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(dir .. "wrk_report.lua")
+
 function init(args)
   offset = tonumber(args[1]) or 0
   login = args[2] or "bench"
@@ -18,12 +21,4 @@ function request()
   counter = counter + 1
   local body = head .. string.format("%07d", n % 10000000) .. "'></to></data>"
   return wrk.format("POST", nil, {["Content-Type"] = "text/xml"}, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, '
-    .. '"write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout))
 end

@@ -1,8 +1,15 @@
 """One server under test, in its own process (so it has a core and a GIL to itself).
 
     python bench/serve_target.py --target baseline|emulator [--host 127.0.0.1] [--port 0]
+                                 [--prefill N]
 
-Prints `READY <url>` once it listens; on SIGTERM or SIGINT it stops and prints `STATS <json>`.
+Prints `READY <url>` once it listens; on SIGTERM or SIGINT it stops and prints `STATS <json>`:
+for the emulator, the messages stored, rejected, the requests a limit refused, the status reads
+that found no message, and internal errors, which bench/throughput.py checks against the
+answers it counted (wrk does not read the bodies).
+
+--prefill N stores N messages on the bench account before listening, for status.php to read
+(common.status_query).
 
 Both targets run on the uvicorn server that mocks.server.make_server builds, the very same
 uvicorn.Config (options, loop and http implementation auto-selection) and Server class: the
@@ -16,6 +23,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,9 +32,21 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PAGER_PATH, PATH, SOAP_PATH, settings
+from common import (
+    LOGIN,
+    PAGER_PATH,
+    PATH,
+    SOAP_PATH,
+    STATUS_BATCH,
+    STATUS_PATH,
+    TARGET_PATH,
+    phone,
+    settings,
+)
 from uvicorn._compat import asyncio_run
 
+from mocks.core.gateway import Gateway, Item, SendRequest
+from mocks.core.messages import Message
 from mocks.server import bind, make_server, url_of
 
 BASELINE_BODY = "OK"
@@ -39,8 +59,46 @@ def baseline_app() -> Starlette:
         return PlainTextResponse(BASELINE_BODY)
 
     return Starlette(routes=[Route(PATH, constant),
+                             Route(STATUS_PATH, constant),
+                             Route(TARGET_PATH, constant),
                              Route(PAGER_PATH, constant, methods=["POST"]),
                              Route(SOAP_PATH, constant, methods=["POST"])])
+
+
+def prefill(gateway: Gateway, count: int) -> None:
+    """Store `count` messages as common.status_query expects them, STATUS_BATCH a send."""
+    account = gateway.accounts.get("smsc", LOGIN)
+    assert account is not None
+    for first in range(0, count, STATUS_BATCH):
+        phones = [phone(n) for n in range(first, min(first + STATUS_BATCH, count))]
+        gateway.send(account, SendRequest([Item(phones, "Test message")],
+                                          ext_id=str(first // STATUS_BATCH + 1)))
+    # Deliver them now: otherwise all of them fall due together a few seconds into the run and
+    # the status.php rounds would measure that burst of transitions instead.
+    timings = gateway.timings
+    gateway.advance(timings.queue_seconds + timings.report_seconds + 1)
+
+
+class CountingGateway(Gateway):
+    """Counts what a load generator that does not read bodies cannot see: a limit's refusal and
+    a status read of a missing message. The served gateway is switched to this class (same
+    slots, so the same layout); one more Python call a check costs well under 1 µs."""
+
+    __slots__ = ()
+    refused = 0
+    missing = 0
+
+    def allow(self, *args: Any, **kwargs: Any) -> bool:
+        ok = super().allow(*args, **kwargs)
+        if not ok:
+            CountingGateway.refused += 1
+        return ok
+
+    def find(self, *args: Any, **kwargs: Any) -> Message | None:
+        found = super().find(*args, **kwargs)
+        if found is None:
+            CountingGateway.missing += 1
+        return found
 
 
 def main() -> int:
@@ -52,6 +110,8 @@ def main() -> int:
                         help="run on the loop uvicorn's Config picks (uvloop when installed), "
                              "as uvicorn.Server.run does, instead of asyncio.run as "
                              "mocks.server.serve_forever does")
+    parser.add_argument("--prefill", type=int, default=0,
+                        help="messages to store before listening, for status.php")
     args = parser.parse_args()
 
     server = make_server(settings())
@@ -59,6 +119,10 @@ def main() -> int:
     if args.target == "baseline":
         assert not server.config.loaded
         server.config.app = baseline_app()
+    if args.target == "emulator":
+        gateway = emulator.state.gateway
+        prefill(gateway, args.prefill)
+        gateway.__class__ = CountingGateway
     sock = bind(args.host, args.port)
 
     loop_name = ""
@@ -82,7 +146,9 @@ def main() -> int:
                                 "http": server.config.http_protocol_class.__name__}
     if args.target == "emulator":
         store = emulator.state.gateway.store
-        stats["stored"] = len(store)
+        stats["stored"] = len(store) - args.prefill
+        stats["refused"] = CountingGateway.refused
+        stats["missing"] = CountingGateway.missing
         stats["rejected"] = sum(1 for m in store if m.state.name == "REJECTED")
         stats["internal_errors"] = emulator.state.runtime.internal_errors
     print("STATS", json.dumps(stats), flush=True)

@@ -3,6 +3,9 @@
 --
 --   wrk -t1 -s bench/soap.lua http://127.0.0.1:PORT/sys/soap.php -- OFFSET LOGIN PASSWORD
 
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(dir .. "wrk_report.lua")
+
 function init(args)
   offset = tonumber(args[1]) or 0
   login = args[2] or "bench"
@@ -21,12 +24,4 @@ function request()
     .. "</id></ns0:send></soap-env:Body></soap-env:Envelope>"
   return wrk.format("POST", nil, {["Content-Type"] = "text/xml; charset=utf-8",
     ["SOAPAction"] = '"http://smsc.ru/sys/soap.php"'}, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_RESULT {"requests": %d, "duration_us": %d, "connect": %d, "read": %d, '
-    .. '"write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout))
 end

@@ -1,0 +1,69 @@
+"""The results as rows: a console table, a dated Markdown table, and that table written into
+README.md's Performance section between two markers."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+START = "<!-- bench:results:start (bench/run --write-readme replaces this block) -->"
+END = "<!-- bench:results:end -->"
+
+
+@dataclass(frozen=True)
+class Row:
+    metric: str
+    value: str
+    target: str = ""  # e.g. "≥ 0.5"; "" when the issue sets none
+    ok: bool | None = None  # None: reported, not compared
+
+    @property
+    def verdict(self) -> str:
+        return "" if self.ok is None else ("met" if self.ok else "MISSED")
+
+
+def console(rows: list[Row]) -> str:
+    width = max(len(r.metric) for r in rows)
+    lines = [f"{'metric':<{width}}  {'value':>10}  {'target':>9}  result"]
+    lines += [f"{r.metric:<{width}}  {r.value:>10}  {r.target:>9}  {r.verdict}" for r in rows]
+    return "\n".join(lines)
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def markdown(rows: list[Row], *, command: str, quick: bool, notes: list[str]) -> str:
+    """A self-contained block: heading with the date, the set-up, the table."""
+    today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    kind = "quick run (`--quick`: short rounds, small counts; a smoke test, not the figures)" \
+        if quick else "full run"
+    lines = [f"#### Results, {today}, {kind}", "",
+             f"`{command}` on {cpu_model()}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}.", ""]
+    if notes:
+        lines += [*(f"- {note}" for note in notes), ""]
+    lines += ["| metric | value | target | result |", "| --- | ---: | :---: | :---: |"]
+    lines += [f"| {r.metric} | {r.value} | {r.target or '—'} | {r.verdict} |" for r in rows]
+    return "\n".join(lines)
+
+
+def write_readme(readme: Path, block: str) -> None:
+    """Replace what lies between the markers (which must be there) with `block`."""
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{readme}: no {START!r} … {END!r} block to replace")
+    readme.write_text(pattern.sub(lambda _: f"{START}\n{block}\n{END}", text, count=1),
+                      encoding="utf-8")

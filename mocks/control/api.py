@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -11,58 +10,15 @@ from starlette.routing import Route
 
 from mocks import __version__
 from mocks.config import ConfigError, account_from_spec
+from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from mocks.control.openapi import PATHS
 from mocks.control.views import account_view, iso, message_view
 from mocks.core.gateway import Gateway
 from mocks.core.messages import Message, State
-from mocks.runtime import Runtime
-
-MAX_JSON = 1024 * 1024
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
-
-def _error(message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_JSON:
-        raise BadRequest("body too large", 413)
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the body must be a JSON object")
-    return data
-
-
-def _guarded(handler):  # type: ignore[no-untyped-def]
-    async def run(request: Request) -> JSONResponse:
-        try:
-            return await handler(request)
-        except BadRequest as exc:
-            return _error(str(exc), exc.status)
-
-    run.__name__ = handler.__name__
-    run.__doc__ = handler.__doc__
-    return run
 
 
 async def health(request: Request) -> JSONResponse:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     gateway = runtime.gateway
     return JSONResponse({
         "status": "ok",
@@ -89,7 +45,7 @@ def _matches(m: Message, q: dict[str, str]) -> bool:
 
 async def list_messages(request: Request) -> JSONResponse:
     """Messages, oldest first, filtered by provider, account, phone, status and text."""
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     gateway.tick()
     q = {k: v for k, v in request.query_params.items() if v != ""}
     if "status" in q and q["status"] not in {s.label for s in State}:
@@ -103,7 +59,7 @@ async def list_messages(request: Request) -> JSONResponse:
 
 
 async def get_message(request: Request) -> JSONResponse:
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     gateway.tick()
     try:
         message = gateway.store.get(int(request.path_params["id"]))
@@ -115,7 +71,7 @@ async def get_message(request: Request) -> JSONResponse:
 
 
 async def list_accounts(request: Request) -> JSONResponse:
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     return JSONResponse({"accounts": [account_view(a) for a in gateway.accounts]})
 
 
@@ -125,8 +81,8 @@ _UPDATABLE = ("balance", "currency", "credit", "blocked", "tz", "test_mode", "ca
 
 async def put_account(request: Request) -> JSONResponse:
     """Create an account, or update the fields given of an existing one."""
-    body = await _json_body(request)
-    gateway = _runtime(request).gateway
+    body = await json_body(request)
+    gateway = runtime_of(request).gateway
     try:
         fresh = account_from_spec(body)
     except ConfigError as exc:
@@ -155,16 +111,16 @@ def _update(gateway: Gateway, current: Any, fresh: Any, body: dict[str, Any]) ->
 
 async def reset(request: Request) -> JSONResponse:
     """Forget every message, timer and counter, and restore the configured accounts."""
-    _runtime(request).reset()
+    runtime_of(request).reset()
     return JSONResponse({"status": "ok"})
 
 
 routes = [
-    Route("/_mock/health", _guarded(health), methods=["GET"]),
-    Route("/_mock/messages", _guarded(list_messages), methods=["GET"]),
-    Route("/_mock/messages/{id}", _guarded(get_message), methods=["GET"]),
-    Route("/_mock/accounts", _guarded(list_accounts), methods=["GET"]),
-    Route("/_mock/accounts", _guarded(put_account), methods=["POST"]),
-    Route("/_mock/reset", _guarded(reset), methods=["POST"]),
+    Route("/_mock/health", guarded(health), methods=["GET"]),
+    Route("/_mock/messages", guarded(list_messages), methods=["GET"]),
+    Route("/_mock/messages/{id}", guarded(get_message), methods=["GET"]),
+    Route("/_mock/accounts", guarded(list_accounts), methods=["GET"]),
+    Route("/_mock/accounts", guarded(put_account), methods=["POST"]),
+    Route("/_mock/reset", guarded(reset), methods=["POST"]),
 ]
 paths = PATHS

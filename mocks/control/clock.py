@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.api import BadRequest, _guarded, _json_body, _runtime
+from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from mocks.control.openapi import ERROR, json_response
 from mocks.control.views import iso
 from mocks.core.gateway import Gateway
@@ -33,15 +33,15 @@ def _number(value: Any) -> float | None:
 
 
 async def clock(request: Request) -> JSONResponse:
-    return JSONResponse(clock_view(_runtime(request).gateway))
+    return JSONResponse(clock_view(runtime_of(request).gateway))
 
 
 async def advance(request: Request) -> JSONResponse:
     """Move the clock forward by `seconds`, firing every transition that falls due."""
-    seconds = _number((await _json_body(request)).get("seconds"))
+    seconds = _number((await json_body(request)).get("seconds"))
     if seconds is None or seconds < 0:
         raise BadRequest("seconds: a number >= 0")
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     try:
         fired = gateway.advance(seconds)
     except ValueError as exc:
@@ -51,7 +51,7 @@ async def advance(request: Request) -> JSONResponse:
 
 async def freeze(request: Request) -> JSONResponse:
     """Stop the clock where it reads now: speed 0."""
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     gateway.tick()  # what fell due while it moved happens before it stops
     gateway.clock.set_speed(0.0)
     return JSONResponse(clock_view(gateway))
@@ -59,10 +59,10 @@ async def freeze(request: Request) -> JSONResponse:
 
 async def speed(request: Request) -> JSONResponse:
     """Run the clock at `speed` times wall time (0 freezes it); the reading is kept."""
-    value = _number((await _json_body(request)).get("speed"))
+    value = _number((await json_body(request)).get("speed"))
     if value is None or not 0 <= value <= MAX_SPEED:
         raise BadRequest(f"speed: a number from 0 to {MAX_SPEED:g}")
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     gateway.tick()
     gateway.clock.set_speed(value)
     return JSONResponse(clock_view(gateway))
@@ -81,10 +81,10 @@ def _instant(value: Any) -> float | None:
 
 async def set_time(request: Request) -> JSONResponse:
     """Jump forward to the time `at`, firing every transition due by then, in order."""
-    at = _instant((await _json_body(request)).get("at"))
+    at = _instant((await json_body(request)).get("at"))
     if at is None:
         raise BadRequest("at: a Unix timestamp or an ISO 8601 time with an offset")
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     try:
         gateway.clock.set_time(at)
     except ValueError as exc:
@@ -128,9 +128,9 @@ paths: dict[str, Any] = {
 }
 
 routes = [
-    Route("/_mock/clock", _guarded(clock), methods=["GET"]),
-    Route("/_mock/clock/advance", _guarded(advance), methods=["POST"]),
-    Route("/_mock/clock/freeze", _guarded(freeze), methods=["POST"]),
-    Route("/_mock/clock/speed", _guarded(speed), methods=["POST"]),
-    Route("/_mock/clock/set", _guarded(set_time), methods=["POST"]),
+    Route("/_mock/clock", guarded(clock), methods=["GET"]),
+    Route("/_mock/clock/advance", guarded(advance), methods=["POST"]),
+    Route("/_mock/clock/freeze", guarded(freeze), methods=["POST"]),
+    Route("/_mock/clock/speed", guarded(speed), methods=["POST"]),
+    Route("/_mock/clock/set", guarded(set_time), methods=["POST"]),
 ]

@@ -26,7 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from mocks.control import params
-from mocks.control.api import BadRequest, _error, _runtime
+from mocks.control.handlers import BadRequest, error, runtime_of
 from mocks.control.openapi import ERROR
 from mocks.control.views import iso
 from mocks.core.events import StatusEvent
@@ -96,7 +96,7 @@ async def _stream(request: Request, interest: Interest, timeout: float, limit: i
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     feed = Feed()
-    unsubscribe = _runtime(request).gateway.events.subscribe(feed.push, interest)
+    unsubscribe = runtime_of(request).gateway.events.subscribe(feed.push, interest)
     try:
         yield ": open\n\n"  # subscribed: what happens from here on is streamed
         sent = 0
@@ -128,7 +128,7 @@ async def events(request: Request) -> Response:
         limit = params.integer(query, "limit", MAX_LIMIT, 1, MAX_LIMIT)
         heartbeat = params.number(query, "heartbeat", DEFAULT_HEARTBEAT, 0.05, 60)
     except BadRequest as exc:
-        return _error(str(exc), exc.status)
+        return error(str(exc), exc.status)
     return StreamingResponse(_stream(request, interest, timeout, limit, heartbeat),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from mocks.control.handlers import error
 from mocks.faults.rules import (
     ACTIONS,
     DISTRIBUTIONS,
@@ -27,23 +28,20 @@ def _book(request: Request) -> Book:
     return request.app.state.runtime.faults  # type: ignore[no-any-return]
 
 
-def _error(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
 
 async def create(request: Request) -> JSONResponse:
     try:
         raw = await read_body(request.scope, request.receive, MAX_SPEC)
     except BodyTooLarge:
-        return _error(f"a rule of at most {MAX_SPEC} bytes", 413)
+        return error(f"a rule of at most {MAX_SPEC} bytes", 413)
     try:
         spec = json.loads(raw)
     except (ValueError, RecursionError):
-        return _error("the body is not JSON")
+        return error("the body is not JSON")
     try:
         rule = _book(request).add(spec)
     except FaultSpecError as exc:
-        return _error(str(exc))
+        return error(str(exc))
     return JSONResponse(rule.view(), status_code=201)
 
 
@@ -60,14 +58,14 @@ async def one(request: Request) -> JSONResponse:
     rule_id = _id(request)
     rule = _book(request).get(rule_id) if rule_id is not None else None
     if rule is None:
-        return _error("no such fault rule", 404)
+        return error("no such fault rule", 404)
     return JSONResponse(rule.view())
 
 
 async def remove(request: Request) -> JSONResponse:
     rule_id = _id(request)
     if rule_id is None or not _book(request).remove(rule_id):
-        return _error("no such fault rule", 404)
+        return error("no such fault rule", 404)
     return JSONResponse({"removed": 1})
 
 

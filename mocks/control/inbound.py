@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.api import BadRequest, _guarded, _json_body, _runtime
+from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from mocks.control.openapi import ERROR, json_response
 from mocks.control.views import iso
 from mocks.core.inbound import Inbound
@@ -38,8 +38,8 @@ def _string(body: dict[str, Any], name: str, limit: int, default: str | None = N
 
 
 async def inject(request: Request) -> JSONResponse:
-    body = await _json_body(request)
-    runtime = _runtime(request)
+    body = await json_body(request)
+    runtime = runtime_of(request)
     provider = _string(body, "provider", 32)
     login = _string(body, "login", 256)
     phone = parse(_string(body, "phone", 32)).digits
@@ -63,7 +63,7 @@ async def listing(request: Request) -> JSONResponse:
     query = request.query_params
     provider, login = query.get("provider") or None, query.get("account") or None
     return JSONResponse({"inbound": [
-        inbound_view(m) for m in _runtime(request).inbound.kept
+        inbound_view(m) for m in runtime_of(request).inbound.kept
         if (provider is None or m.provider == provider) and (login is None or m.login == login)]})
 
 
@@ -104,6 +104,6 @@ paths: dict[str, Any] = {
 }
 
 routes = [
-    Route("/_mock/inbound", _guarded(listing), methods=["GET"]),
-    Route("/_mock/inbound", _guarded(inject), methods=["POST"]),
+    Route("/_mock/inbound", guarded(listing), methods=["GET"]),
+    Route("/_mock/inbound", guarded(inject), methods=["POST"]),
 ]

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from mocks.control.handlers import runtime_of
 from mocks.journal.reading import bare, provider_of, read, view
 
 if TYPE_CHECKING:
@@ -27,9 +28,6 @@ log = logging.getLogger("mocks.journal")
 class BadQuery(ValueError):
     pass
 
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
 
 
 def _filters(query: dict[str, str]) -> tuple[int, dict[str, str], bool | None]:
@@ -72,7 +70,7 @@ def _matches(record: Record, reading: Reading, wanted: dict[str, str],
 
 
 async def journal(request: Request) -> JSONResponse:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     try:
         limit, wanted, refused = _filters(dict(request.query_params))
     except BadQuery as exc:
@@ -91,7 +89,7 @@ async def journal(request: Request) -> JSONResponse:
 
 
 async def clear(request: Request) -> JSONResponse:
-    kept = _runtime(request).journal
+    kept = runtime_of(request).journal
     cleared = len(kept.records)
     kept.clear()
     return JSONResponse({"cleared": cleared})

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mocks.config import DEFAULT_RULES, ConfigError, _limit_overrides
-from mocks.control.api import BadRequest, _guarded, _json_body, _runtime
+from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from mocks.control.openapi import ERROR, json_response
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
@@ -26,7 +26,7 @@ MAX_NUMBER = 1e9  # requests, seconds: past this a limit means nothing
 
 
 def _account(request: Request) -> tuple[Gateway, Account]:
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     account = gateway.accounts.get(request.path_params["provider"],
                                    request.path_params["login"])
     if account is None:
@@ -71,7 +71,7 @@ async def get_limits(request: Request) -> JSONResponse:
 async def patch_limits(request: Request) -> JSONResponse:
     gateway, account = _account(request)
     changes = {name: _checked(name, change)
-               for name, change in (await _json_body(request)).items()}
+               for name, change in (await json_body(request)).items()}
     for name, table in changes.items():  # all checked first: a bad one changes nothing
         if table is None:
             account.limits.pop(name, None)
@@ -107,7 +107,7 @@ paths: dict[str, Any] = {
 }
 
 routes = [
-    Route("/_mock/accounts/{provider}/{login}/limits", _guarded(get_limits), methods=["GET"]),
-    Route("/_mock/accounts/{provider}/{login}/limits", _guarded(patch_limits),
+    Route("/_mock/accounts/{provider}/{login}/limits", guarded(get_limits), methods=["GET"]),
+    Route("/_mock/accounts/{provider}/{login}/limits", guarded(patch_limits),
           methods=["PATCH"]),
 ]

@@ -9,31 +9,25 @@ wins; magic numbers and "mock:ABBB" tokens beat every rule; rules beat carrier p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mocks.config import PROVIDERS
-from mocks.control.api import BadRequest, _guarded, _json_body
+from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from mocks.control.views import message_view
 from mocks.core.messages import Message, State
 from mocks.core.outcomes import MAX_POLLS, MAX_SECONDS, OUTCOMES, PROGRESSIONS, rule_from_spec
 
-if TYPE_CHECKING:
-    from mocks.runtime import Runtime
-
 MAX_RULES = 10_000  # a runaway test cannot make every send scan a million rules
 
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
 
 
 def _next_rule_id(request: Request) -> int:
     """Ids are never reused while the server runs, so a late DELETE cannot hit a newer rule."""
-    rules = _runtime(request).gateway.outcome_rules
+    rules = runtime_of(request).gateway.outcome_rules
     last = max(getattr(request.app.state, "last_outcome_rule", 0),
                max((r.id for r in rules), default=0))
     request.app.state.last_outcome_rule = last + 1
@@ -41,14 +35,14 @@ def _next_rule_id(request: Request) -> int:
 
 
 async def list_rules(request: Request) -> JSONResponse:
-    rules = _runtime(request).gateway.outcome_rules
+    rules = runtime_of(request).gateway.outcome_rules
     return JSONResponse({"rules": [rule.spec for rule in rules]})
 
 
 async def add_rule(request: Request) -> JSONResponse:
     """Add a rule; it applies to messages accepted from now on."""
-    body = await _json_body(request)
-    rules = _runtime(request).gateway.outcome_rules
+    body = await json_body(request)
+    rules = runtime_of(request).gateway.outcome_rules
     if len(rules) >= MAX_RULES:
         raise BadRequest(f"at most {MAX_RULES} outcome rules", 409)
     try:
@@ -61,14 +55,14 @@ async def add_rule(request: Request) -> JSONResponse:
 
 async def delete_rules(request: Request) -> JSONResponse:
     """Remove every rule, the configured ones too (POST /_mock/reset brings those back)."""
-    rules = _runtime(request).gateway.outcome_rules
+    rules = runtime_of(request).gateway.outcome_rules
     count = len(rules)
     rules.clear()
     return JSONResponse({"deleted": count})
 
 
 async def delete_rule(request: Request) -> JSONResponse:
-    rules = _runtime(request).gateway.outcome_rules
+    rules = runtime_of(request).gateway.outcome_rules
     raw = request.path_params["id"]
     for index, rule in enumerate(rules):
         if str(rule.id) == raw:
@@ -79,7 +73,7 @@ async def delete_rule(request: Request) -> JSONResponse:
 
 # manual transitions -------------------------------------------------------------------------
 def _message(request: Request) -> Message:
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     gateway.tick()
     raw = request.path_params["id"]
     message = gateway.store.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 19 \
@@ -92,7 +86,7 @@ def _message(request: Request) -> Message:
 def _end(request: Request, message: Message, state: State, err: int = 0) -> JSONResponse:
     if message.state.final and not (state is State.READ and message.state is State.DELIVERED):
         raise BadRequest(f"the message is already {message.state.label}", 409)
-    _runtime(request).gateway.finish(message, state, err)
+    runtime_of(request).gateway.finish(message, state, err)
     return JSONResponse(message_view(message))
 
 
@@ -109,7 +103,7 @@ async def expire(request: Request) -> JSONResponse:
 
 
 async def fail(request: Request) -> JSONResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     err = body.get("err")
     if isinstance(err, bool) or not isinstance(err, int) or not 1 <= err <= 999:
         raise BadRequest("err: a whole number 1..999 (SMSC's delivery error codes)")
@@ -179,12 +173,12 @@ paths: dict[str, Any] = {
 }
 
 routes = [
-    Route("/_mock/outcomes", _guarded(list_rules), methods=["GET"]),
-    Route("/_mock/outcomes", _guarded(add_rule), methods=["POST"]),
-    Route("/_mock/outcomes", _guarded(delete_rules), methods=["DELETE"]),
-    Route("/_mock/outcomes/{id}", _guarded(delete_rule), methods=["DELETE"]),
-    Route("/_mock/messages/{id}/deliver", _guarded(deliver), methods=["POST"]),
-    Route("/_mock/messages/{id}/read", _guarded(read), methods=["POST"]),
-    Route("/_mock/messages/{id}/expire", _guarded(expire), methods=["POST"]),
-    Route("/_mock/messages/{id}/fail", _guarded(fail), methods=["POST"]),
+    Route("/_mock/outcomes", guarded(list_rules), methods=["GET"]),
+    Route("/_mock/outcomes", guarded(add_rule), methods=["POST"]),
+    Route("/_mock/outcomes", guarded(delete_rules), methods=["DELETE"]),
+    Route("/_mock/outcomes/{id}", guarded(delete_rule), methods=["DELETE"]),
+    Route("/_mock/messages/{id}/deliver", guarded(deliver), methods=["POST"]),
+    Route("/_mock/messages/{id}/read", guarded(read), methods=["POST"]),
+    Route("/_mock/messages/{id}/expire", guarded(expire), methods=["POST"]),
+    Route("/_mock/messages/{id}/fail", guarded(fail), methods=["POST"]),
 ]

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from mocks.control.handlers import runtime_of
 from mocks.control.views import iso
 from mocks.http import BodyTooLarge, read_body
-
-if TYPE_CHECKING:
-    from mocks.runtime import Runtime
 
 MAX_BODY = 64 * 1024
 KEPT = 1000  # requests kept a name
@@ -62,9 +60,6 @@ class Sink:
         self.names.clear()
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
-
 
 def _answer_status(value: str | None) -> int:
     """`?status=N` for N in 200..599, else 200."""
@@ -74,7 +69,7 @@ def _answer_status(value: str | None) -> int:
 
 
 async def receive(request: Request) -> Response:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     try:
         raw = await read_body(request.scope, request.receive, MAX_BODY)
     except BodyTooLarge:
@@ -87,7 +82,7 @@ async def receive(request: Request) -> Response:
 
 
 async def received(request: Request) -> JSONResponse:
-    sink = _runtime(request).sink
+    sink = runtime_of(request).sink
     name = request.path_params.get("name")
     if name is None:
         return JSONResponse({"sinks": {name: sink.view(name) for name in sink.names}})
@@ -95,7 +90,7 @@ async def received(request: Request) -> JSONResponse:
 
 
 async def callbacks(request: Request) -> JSONResponse:
-    outbox = _runtime(request).outbox
+    outbox = runtime_of(request).outbox
     return JSONResponse({"pending": outbox.pending, "dropped": outbox.dropped, "attempts": [
         {"delivery": a.delivery, "url": a.url, "form": a.form, "attempt": a.attempt,
          "at": iso(a.at), "status": a.status, "error": a.error,

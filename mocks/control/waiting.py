@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from mocks.control import params
-from mocks.control.api import BadRequest, _guarded, _runtime
+from mocks.control.handlers import BadRequest, guarded, runtime_of
 from mocks.control.openapi import ERROR, MESSAGE, json_response
 from mocks.control.views import message_view
 from mocks.core.events import StatusEvent
@@ -62,7 +62,7 @@ def _wanted(request: Request) -> Wanted:
 async def wait(request: Request) -> JSONResponse:
     wanted = _wanted(request)
     timeout = params.number(request.query_params, "timeout", DEFAULT_TIMEOUT, 0, MAX_TIMEOUT)
-    gateway = _runtime(request).gateway
+    gateway = runtime_of(request).gateway
     for message in gateway.messages(wanted):
         if message.state is not State.REJECTED:
             return JSONResponse(message_view(message))
@@ -112,4 +112,4 @@ paths: dict[str, Any] = {
     }},
 }
 
-routes = [Route("/_mock/messages/wait", _guarded(wait), methods=["GET"])]
+routes = [Route("/_mock/messages/wait", guarded(wait), methods=["GET"])]

@@ -1,18 +1,14 @@
 """schemathesis drives every control route its OpenAPI document describes, over real HTTP to
-an emulator of its own: whatever the document allows, the answer is never a 5xx."""
+an emulator of its own (conftest's doc_server): whatever the document allows, the answer is
+never a 5xx."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from mocks.config import load
 from mocks.control.openapi import document
 from mocks.control.routes import PATHS
-from mocks.server import ServerThread
 from mocks.testing import ControlClient
 
 schema = schemathesis.openapi.from_dict(document("test", PATHS))
@@ -29,19 +25,11 @@ def _short(case: schemathesis.Case) -> None:
             case.query = {**(case.query or {}), "timeout": cap}
 
 
-@pytest.fixture(scope="module")
-def own_server() -> Iterator[ControlClient]:
-    with ServerThread(load(clock="virtual")) as server:
-        client = ControlClient(server.url)
-        yield client
-        client.close()
-
-
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_control_call_is_a_server_error(case: schemathesis.Case,
-                                           own_server: ControlClient) -> None:
+                                           doc_server: ControlClient) -> None:
     _short(case)
-    response = case.call(base_url=own_server.url, timeout=10)
+    response = case.call(base_url=doc_server.url, timeout=10)
     assert response.status_code < 500, response.text
-    assert own_server.health()["internal_errors"] == 0
+    assert doc_server.health()["internal_errors"] == 0

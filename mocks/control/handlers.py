@@ -1,0 +1,58 @@
+"""What every control route shares: its runtime, a JSON body read with bounds, and bad input
+answered as 4xx `{"error": ...}` instead of a 500."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+if TYPE_CHECKING:  # runtime imports the sink, which uses these helpers
+    from mocks.runtime import Runtime
+
+MAX_JSON = 1024 * 1024
+Handler = Callable[[Request], Awaitable[JSONResponse]]
+
+
+class BadRequest(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def error(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_JSON:
+        raise BadRequest("body too large", 413)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object")
+    return data
+
+
+def guarded(handler: Handler) -> Handler:
+    async def run(request: Request) -> JSONResponse:
+        try:
+            return await handler(request)
+        except BadRequest as exc:
+            return error(str(exc), exc.status)
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import time
 from collections.abc import AsyncIterator
 from functools import partial
@@ -18,6 +17,7 @@ from mocks.config import Settings
 from mocks.control.routes import ROUTES as control_routes
 from mocks.faults import apply as faults
 from mocks.faults.rules import Book
+from mocks.heap import HeapKeeper
 from mocks.journal.recorder import Journal
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
@@ -27,7 +27,6 @@ from mocks.runtime import Runtime
 from mocks.ui.routes import routes as ui_routes
 
 TICK_SECONDS = 0.05
-FREEZE_SECONDS = 5.0
 CALLBACKS_AT_ONCE = 8
 # The dialects mounted below, for the ready line.
 SERVED = ("SMSC HTTP", "SMSC SOAP", "SMS-Pager XML", "TargetSMS")
@@ -37,8 +36,8 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
     runtime = Runtime(settings or Settings())
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = asyncio.create_task(_tick_forever(runtime))
+    async def lifespan(app: EmulatorApp) -> AsyncIterator[None]:
+        ticker = asyncio.create_task(_tick_forever(runtime, app))
         try:
             yield
         finally:
@@ -67,9 +66,11 @@ class EmulatorApp(Starlette):
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
         self.faults = Book()  # the runtime's, once built
+        self.requests = 0  # HTTP requests begun, so the heap keeper can tell when it is idle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            self.requests += 1
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self
@@ -83,12 +84,13 @@ class EmulatorApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
-async def _tick_forever(runtime: Runtime) -> None:
-    """A moving clock fires due transitions on its own, so events and callbacks flow. A
-    long-running server also freezes what has survived into the GC's permanent generation now
-    and then: stored messages live for the whole run, and scanning them again on every full
-    collection cost a fifth of each request under load."""
-    frozen_at = time.monotonic()
+async def _tick_forever(runtime: Runtime, app: EmulatorApp) -> None:
+    """A moving clock fires due transitions on its own, so events and callbacks flow, and the
+    outbox's due callbacks go out. A long-running server also keeps its garbage collector out
+    of the requests' way (mocks/heap.py)."""
+    heap = HeapKeeper(time.monotonic()) if runtime.settings.freeze_gc else None
+    if heap is not None:
+        heap.install()
     sending = asyncio.Semaphore(CALLBACKS_AT_ONCE)
     tasks: set[asyncio.Task[None]] = set()
     try:
@@ -99,10 +101,8 @@ async def _tick_forever(runtime: Runtime) -> None:
                 task = asyncio.create_task(deliver(runtime.outbox, batch, sending))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
-            if runtime.settings.freeze_gc and time.monotonic() - frozen_at > FREEZE_SECONDS:
-                gc.collect()  # garbage first, so no unreachable cycle is frozen
-                gc.freeze()
-                frozen_at = time.monotonic()
+            if heap is not None:
+                heap.step(time.monotonic(), app.requests)
             await asyncio.sleep(TICK_SECONDS)
     finally:  # shutting down: POSTs on their way are cut short, not waited for
         for task in tasks:

@@ -1,4 +1,9 @@
-"""Running the app under uvicorn: in the foreground for the CLI, or in a thread for tests."""
+"""Running the app under uvicorn: in the foreground for the CLI, or in a thread for tests.
+
+Listeners may mix plain HTTP and HTTPS. uvicorn serves all of one server's sockets with one
+TLS setting, so the other kind gets a companion server on the same app and event loop; the
+leader owns the lifespan (the clock ticker) and the signals, and the companion ends with it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
 from mocks.app import build_app
 from mocks.config import Settings
+from mocks.tls.files import TlsFiles
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -27,9 +35,15 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def url_of(sock: socket.socket) -> str:
+@dataclass(frozen=True)
+class Listener:
+    sock: socket.socket
+    tls: bool = False  # served with the TlsFiles given to serve_forever
+
+
+def url_of(sock: socket.socket, tls: bool = False) -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    return f"{'https' if tls else 'http'}://{'[' + host + ']' if ':' in host else host}:{port}"
 
 
 class _Server(uvicorn.Server):
@@ -53,23 +67,62 @@ class _Server(uvicorn.Server):
         self.should_exit = True
 
 
-def make_server(settings: Settings, *, access_log: bool = False) -> _Server:
-    config = uvicorn.Config(build_app(settings), log_level="warning", access_log=access_log,
-                            lifespan="on", timeout_graceful_shutdown=5)
-    return _Server(config)
+class _Companion(uvicorn.Server):
+    """Serves more sockets of the leader's app with another TLS setting; no lifespan, no
+    signals of its own: it stops when the leader does."""
+
+    def __init__(self, config: uvicorn.Config, leader: uvicorn.Server) -> None:
+        super().__init__(config)
+        self.leader = leader
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+    async def on_tick(self, counter: int) -> bool:
+        return self.leader.should_exit or await super().on_tick(counter)
 
 
-def serve_forever(settings: Settings, sock: socket.socket,
-                  on_ready: Callable[[str], None]) -> None:
-    server = make_server(settings)
+def _config(app: Any, tls: TlsFiles | None, *, access_log: bool = False,
+            lifespan: str = "on") -> uvicorn.Config:
+    files: dict[str, Any] = {} if tls is None else {"ssl_certfile": str(tls.cert),
+                                                    "ssl_keyfile": str(tls.key)}
+    return uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan=lifespan,
+                          timeout_graceful_shutdown=5, **files)
+
+
+def make_server(settings: Settings, *, access_log: bool = False,
+                tls: TlsFiles | None = None) -> _Server:
+    return _Server(_config(build_app(settings), tls, access_log=access_log))
+
+
+def serve_forever(settings: Settings, listeners: Sequence[Listener],
+                  on_ready: Callable[[list[str]], None], tls: TlsFiles | None = None) -> None:
+    """Serves until a signal; on_ready gets every listener's URL, in order, once all listen."""
+    groups: dict[bool, list[socket.socket]] = {}
+    for listener in listeners:
+        groups.setdefault(listener.tls, []).append(listener.sock)
+    runs: list[tuple[uvicorn.Server, list[socket.socket]]] = []
+    for secure, sockets in groups.items():
+        files = tls if secure else None
+        if not runs:
+            runs.append((make_server(settings, tls=files), sockets))
+        else:
+            leader = runs[0][0]
+            runs.append((_Companion(_config(leader.config.app, files, lifespan="off"), leader),
+                         sockets))
 
     async def main() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
+        tasks = [asyncio.create_task(server.serve(sockets=sockets)) for server, sockets in runs]
+        while not all(server.started for server, _ in runs) and \
+                not any(task.done() for task in tasks):
             await asyncio.sleep(0.01)
-        if server.started:
-            on_ready(url_of(sock))
-        await task
+        if all(server.started for server, _ in runs):
+            on_ready([url_of(listener.sock, listener.tls) for listener in listeners])
+        else:  # one could not start: the others stop too
+            for server, _ in runs:
+                server.should_exit = True
+        await asyncio.gather(*tasks)
 
     asyncio.run(main())
 
@@ -77,10 +130,11 @@ def serve_forever(settings: Settings, sock: socket.socket,
 class ServerThread:
     """The whole emulator in a background thread, on a loopback port (0 picks a free one)."""
 
-    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0,
+                 tls: TlsFiles | None = None) -> None:
         self.sock = bind(host, port)
-        self.url = url_of(self.sock)
-        self.server = make_server(settings)
+        self.url = url_of(self.sock, tls is not None)
+        self.server = make_server(settings, tls=tls)
         self.app = self.server.config.app
         self._thread = threading.Thread(target=self._run, name="sms-mocks", daemon=True)
 

@@ -63,6 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"sms-mocks: cannot listen on {args.host}:{port}: {exc.strerror}",
                   file=sys.stderr)
+            for listener in listeners:
+                listener.sock.close()
             return 1
 
     def ready(urls: list[str]) -> None:

@@ -28,9 +28,13 @@ def bind(host: str, port: int) -> socket.socket:
     # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets, and without
     # it every answer waits out the client's delayed ACK (~40 ms).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()  # a busy port is reported, not a leaked socket too
+        raise
     sock.set_inheritable(True)
     return sock
 

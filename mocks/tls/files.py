@@ -34,23 +34,34 @@ def default_dir() -> Path:
 def check(files: TlsFiles) -> TlsFiles:
     """Loads the pair as the server will, so a wrong file is one clear line at start and not
     a traceback from inside uvicorn."""
-    for path in (files.cert, files.key):
-        if not path.is_file():
-            raise TlsError(f"{path}: no such file")
+    cert, key = _read(files.cert), _read(files.key)
+    if b"-----BEGIN CERTIFICATE-----" not in cert:
+        raise TlsError(f"{files.cert}: not a PEM certificate")
+    if b"ENCRYPTED" in key:
+        raise TlsError(f"{files.key}: the key is encrypted; serve an unencrypted copy "
+                       "(openssl pkey -in KEY -out PLAIN.pem)")
+    if b"PRIVATE KEY-----" not in key:
+        raise TlsError(f"{files.key}: not a PEM private key")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
-        context.load_cert_chain(files.cert, files.key)
+        # A password callback, so an encrypted key is refused rather than prompted for.
+        context.load_cert_chain(files.cert, files.key, password=_no_password)
     except ssl.SSLError as exc:
-        raise TlsError(f"cannot use {files.cert} with {files.key}: {_reason(exc)}") from exc
-    except OSError as exc:
-        raise TlsError(f"cannot read {files.cert} or {files.key}: {exc.strerror}") from exc
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            raise TlsError(f"{files.key} is not the key of {files.cert}") from exc
+        raise TlsError(f"cannot use {files.cert} with {files.key}: a damaged certificate or "
+                       f"key ({exc.reason or exc.strerror or exc})") from exc
     return files
 
 
-def _reason(exc: ssl.SSLError) -> str:
-    reason = exc.reason or ""
-    if "KEY_VALUES_MISMATCH" in reason:
-        return "the key does not belong to the certificate"
-    if reason in ("PEM_LIB", "NO_START_LINE") or "PEM" in reason:
-        return "not a PEM certificate and unencrypted private key"
-    return reason.lower().replace("_", " ") or str(exc)
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise TlsError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise TlsError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _no_password() -> bytes:
+    raise TlsError("the key is encrypted; serve an unencrypted copy")

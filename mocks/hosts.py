@@ -23,8 +23,11 @@ REAL_HOSTS: dict[str, str] = {
     "transport.sms-pager.com": "smspager",
 }
 
-# Keyed by the raw header bytes, so the common case costs one dict lookup.
-_BY_HEADER: dict[bytes, str] = {name.encode(): provider for name, provider in REAL_HOSTS.items()}
+_BY_NAME: dict[bytes, str] = {name.encode(): provider for name, provider in REAL_HOSTS.items()}
+# Host header → provider, as seen: a server hears a handful of Host values, so the usual cost
+# on every provider request is one dict lookup. Cleared when full (a client may send anything).
+_SEEN: dict[bytes, str | None] = {}
+_SEEN_MAX = 256
 
 
 def provider_of_host(host: bytes | None) -> str | None:
@@ -32,10 +35,19 @@ def provider_of_host(host: bytes | None) -> str | None:
     else None."""
     if not host:
         return None
-    provider = _BY_HEADER.get(host)
-    if provider is not None:
-        return provider
+    try:
+        return _SEEN[host]
+    except KeyError:
+        pass
+    provider = _read(host)
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[host] = provider
+    return provider
+
+
+def _read(host: bytes) -> str | None:
     if host.startswith(b"["):  # an IPv6 literal is never a provider's host
         return None
     name = host.rsplit(b":", 1)[0] if b":" in host else host
-    return _BY_HEADER.get(name.rstrip(b".").lower())
+    return _BY_NAME.get(name.rstrip(b".").lower())

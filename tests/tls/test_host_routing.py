@@ -76,3 +76,12 @@ def test_other_hosts_serve_every_provider_and_the_control_plane_is_everywhere(
 def test_the_wsdl_address_follows_host_and_scheme(http: httpx.Client) -> None:
     wsdl = http.get("/sys/soap.php?wsdl", headers={"Host": "smsc.ua"}).text
     assert '<soap:address location="http://smsc.ua/sys/soap.php"/>' in wsdl
+
+
+def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
+    from mocks import hosts
+
+    for n in range(2000):
+        assert provider_of_host(f"h{n}.example:{n}".encode()) is None
+    assert len(hosts._SEEN) <= hosts._SEEN_MAX
+    assert provider_of_host(b"smsc.ru:443") == "smsc"

@@ -22,6 +22,8 @@ from mocks.app import build_app
 from mocks.config import Settings
 from mocks.tls.files import TlsFiles
 
+TLS_CLOSE_SECONDS = 0.3
+
 
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -70,8 +72,25 @@ class _Server(uvicorn.Server):
             self.force_exit = True
         self.should_exit = True
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn closes idle connections first; a TLS one then waits for the client's
+        # close_notify, which an idle pooled client never sends, and the stop would hang for
+        # the whole graceful timeout. Those are cut once the rest have had their moment.
+        cut = asyncio.get_running_loop().call_later(TLS_CLOSE_SECONDS, self._abort_closing_tls)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            cut.cancel()
 
-class _Companion(uvicorn.Server):
+    def _abort_closing_tls(self) -> None:
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None and transport.is_closing() and \
+                    transport.get_extra_info("sslcontext") is not None:
+                transport.abort()
+
+
+class _Companion(_Server):
     """Serves more sockets of the leader's app with another TLS setting; no lifespan, no
     signals of its own: it stops when the leader does."""
 

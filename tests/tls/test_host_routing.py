@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mocks.config import load
 from mocks.hosts import REAL_HOSTS, provider_of_host
@@ -85,3 +87,8 @@ def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
         assert provider_of_host(f"h{n}.example:{n}".encode()) is None
     assert len(hosts._SEEN) <= hosts._SEEN_MAX
     assert provider_of_host(b"smsc.ru:443") == "smsc"
+
+
+@given(st.binary(max_size=300))
+def test_any_host_header_is_read_without_raising(host: bytes) -> None:
+    assert provider_of_host(host) in (None, "smsc", "smspager", "targetsms")

@@ -62,3 +62,14 @@ def test_a_bad_certificate_file_stops_the_real_command_cleanly(tmp_path: Path) -
                                     "a damaged certificate or key")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_the_default_tls_dir_follows_xdg_data_home(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    from mocks.tls.files import default_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_dir() == tmp_path / "sms-mocks" / "tls"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_dir() == tmp_path / "home" / ".local" / "share" / "sms-mocks" / "tls"

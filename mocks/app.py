@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -18,6 +19,8 @@ from mocks.control.routes import ROUTES as control_routes
 from mocks.faults import apply as faults
 from mocks.faults.rules import Book
 from mocks.heap import HeapKeeper
+from mocks.hosts import provider_of_host
+from mocks.http import header
 from mocks.journal.recorder import Journal
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
@@ -30,6 +33,7 @@ TICK_SECONDS = 0.05
 CALLBACKS_AT_ONCE = 8
 # The dialects mounted below, for the ready line.
 SERVED = ("SMSC HTTP", "SMSC SOAP", "SMS-Pager XML", "TargetSMS")
+NOT_FOUND = PlainTextResponse("Not Found", status_code=404)  # Starlette's own 404, reused
 
 
 def build_app(settings: Settings | None = None) -> EmulatorApp:
@@ -46,8 +50,12 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                 await ticker
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
+    owners = {route.path: name for name, routes in (("smsc", smsc_routes),
+                                                    ("smspager", smspager_routes),
+                                                    ("targetsms", targetsms_routes))
+              for route in routes}
     app = EmulatorApp(providers, routes=[*providers, *control_routes, *ui_routes],
-                      lifespan=lifespan)
+                      lifespan=lifespan, owners=owners)
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
     app.faults = runtime.faults
@@ -58,19 +66,28 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
 class EmulatorApp(Starlette):
     """Starlette, with the providers' exact paths looked up before its middleware and router:
     their endpoints answer every error in the provider's words themselves, so the stack has
-    nothing to add on the path every client request takes."""
+    nothing to add on the path every client request takes.
 
-    def __init__(self, providers: list[Route], **kwargs: Any) -> None:
+    A provider path asked for on another provider's real host (mocks.hosts) is not found
+    there, whatever the method, as on the real host."""
+
+    def __init__(self, providers: list[Route], owners: dict[str, str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.journal: Journal | None = None  # None when disabled: one attribute check
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
+        self._owners = owners or {}  # provider path → provider
         self.faults = Book()  # the runtime's, once built
         self.requests = 0  # HTTP requests begun, so the heap keeper can tell when it is idle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             self.requests += 1
+            owner = self._owners.get(scope["path"])
+            if owner is not None and provider_of_host(header(scope, b"host")) not in (None, owner):
+                await NOT_FOUND(scope, receive, send)
+                return
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self

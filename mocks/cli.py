@@ -7,6 +7,7 @@ import sys
 
 from mocks import __version__
 from mocks.config import ConfigError, load
+from mocks.tls import options as tls_options
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
                             "advanced through /_mock/clock/advance)")
     serve.add_argument("--clock-speed", type=float, metavar="X",
                        help="with a real clock, run X times faster than wall time")
+    tls_options.add_arguments(serve)
     return parser
 
 
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from mocks.app import SERVED
-    from mocks.server import bind, serve_forever
+    from mocks.server import Listener, bind, serve_forever
+    from mocks.tls.files import TlsError
 
     try:
         settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
@@ -49,17 +52,29 @@ def _serve(args: argparse.Namespace) -> int:
         print("sms-mocks: --clock-speed must be > 0", file=sys.stderr)
         return 2
     try:
-        sock = bind(args.host, args.port)
-    except OSError as exc:
-        print(f"sms-mocks: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-              file=sys.stderr)
-        return 1
+        tls = tls_options.prepare(args)
+    except TlsError as exc:
+        print(f"sms-mocks: TLS: {exc}", file=sys.stderr)
+        return 2
+    listeners = []
+    for port, secure in [(args.port, bool(args.tls)), *((p, True) for p in args.tls_port)]:
+        try:
+            listeners.append(Listener(bind(args.host, port), secure))
+        except OSError as exc:
+            print(f"sms-mocks: cannot listen on {args.host}:{port}: {exc.strerror}",
+                  file=sys.stderr)
+            for listener in listeners:
+                listener.sock.close()
+            return 1
 
-    def ready(url: str) -> None:
-        print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {url} "
+    def ready(urls: list[str]) -> None:
+        url = urls[0]
+        print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {', '.join(urls)} "
               f"(control API: {url}/_mock/, clock: {settings.clock})", flush=True)
+        for line in tls_options.describe(tls) if tls else ():
+            print(line, flush=True)
 
-    serve_forever(settings, sock, ready)
+    serve_forever(settings, listeners, ready, tls)
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Running the app under uvicorn: in the foreground for the CLI, or in a thread for tests."""
+"""Running the app under uvicorn: in the foreground for the CLI, or in a thread for tests.
+
+Listeners may mix plain HTTP and HTTPS. uvicorn serves all of one server's sockets with one
+TLS setting, so the other kind gets a companion server on the same app and event loop; the
+leader owns the lifespan (the clock ticker) and the signals, and the companion ends with it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,17 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
 from mocks.app import build_app
 from mocks.config import Settings
+from mocks.tls.files import TlsFiles
+
+TLS_CLOSE_SECONDS = 0.3
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -20,16 +30,26 @@ def bind(host: str, port: int) -> socket.socket:
     # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets, and without
     # it every answer waits out the client's delayed ACK (~40 ms).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()  # a busy port is reported, not a leaked socket too
+        raise
     sock.set_inheritable(True)
     return sock
 
 
-def url_of(sock: socket.socket) -> str:
+@dataclass(frozen=True)
+class Listener:
+    sock: socket.socket
+    tls: bool = False  # served with the TlsFiles given to serve_forever
+
+
+def url_of(sock: socket.socket, tls: bool = False) -> str:
     host, port = sock.getsockname()[:2]
-    return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    return f"{'https' if tls else 'http'}://{'[' + host + ']' if ':' in host else host}:{port}"
 
 
 class _Server(uvicorn.Server):
@@ -52,24 +72,80 @@ class _Server(uvicorn.Server):
             self.force_exit = True
         self.should_exit = True
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # uvicorn closes idle connections first; a TLS one then waits for the client's
+        # close_notify, which an idle pooled client never sends, and the stop would hang for
+        # the whole graceful timeout. Those are cut once the rest have had their moment.
+        cut = asyncio.get_running_loop().call_later(TLS_CLOSE_SECONDS, self._abort_closing_tls)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            cut.cancel()
 
-def make_server(settings: Settings, *, access_log: bool = False) -> _Server:
-    config = uvicorn.Config(build_app(settings), log_level="warning", access_log=access_log,
-                            lifespan="on", timeout_graceful_shutdown=5)
-    return _Server(config)
+    def _abort_closing_tls(self) -> None:
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None and transport.is_closing() and \
+                    transport.get_extra_info("sslcontext") is not None:
+                transport.abort()
 
 
-def serve_forever(settings: Settings, sock: socket.socket,
-                  on_ready: Callable[[str], None]) -> None:
-    server = make_server(settings)
+class _Companion(_Server):
+    """Serves more sockets of the leader's app with another TLS setting; no lifespan, no
+    signals of its own: it stops when the leader does."""
+
+    def __init__(self, config: uvicorn.Config, leader: uvicorn.Server) -> None:
+        super().__init__(config)
+        self.leader = leader
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+    async def on_tick(self, counter: int) -> bool:
+        return self.leader.should_exit or await super().on_tick(counter)
+
+
+def _config(app: Any, tls: TlsFiles | None, *, access_log: bool = False,
+            lifespan: str = "on") -> uvicorn.Config:
+    files: dict[str, Any] = {} if tls is None else {"ssl_certfile": str(tls.cert),
+                                                    "ssl_keyfile": str(tls.key)}
+    return uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan=lifespan,
+                          timeout_graceful_shutdown=5, **files)
+
+
+def make_server(settings: Settings, *, access_log: bool = False,
+                tls: TlsFiles | None = None) -> _Server:
+    return _Server(_config(build_app(settings), tls, access_log=access_log))
+
+
+def serve_forever(settings: Settings, listeners: Sequence[Listener],
+                  on_ready: Callable[[list[str]], None], tls: TlsFiles | None = None) -> None:
+    """Serves until a signal; on_ready gets every listener's URL, in order, once all listen."""
+    groups: dict[bool, list[socket.socket]] = {}
+    for listener in listeners:
+        groups.setdefault(listener.tls, []).append(listener.sock)
+    runs: list[tuple[uvicorn.Server, list[socket.socket]]] = []
+    for secure, sockets in groups.items():
+        files = tls if secure else None
+        if not runs:
+            runs.append((make_server(settings, tls=files), sockets))
+        else:
+            leader = runs[0][0]
+            runs.append((_Companion(_config(leader.config.app, files, lifespan="off"), leader),
+                         sockets))
 
     async def main() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not task.done():
+        tasks = [asyncio.create_task(server.serve(sockets=sockets)) for server, sockets in runs]
+        while not all(server.started for server, _ in runs) and \
+                not any(task.done() for task in tasks):
             await asyncio.sleep(0.01)
-        if server.started:
-            on_ready(url_of(sock))
-        await task
+        if all(server.started for server, _ in runs):
+            on_ready([url_of(listener.sock, listener.tls) for listener in listeners])
+        else:  # one could not start: the others stop too
+            for server, _ in runs:
+                server.should_exit = True
+        await asyncio.gather(*tasks)
 
     asyncio.run(main())
 
@@ -77,10 +153,11 @@ def serve_forever(settings: Settings, sock: socket.socket,
 class ServerThread:
     """The whole emulator in a background thread, on a loopback port (0 picks a free one)."""
 
-    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0,
+                 tls: TlsFiles | None = None) -> None:
         self.sock = bind(host, port)
-        self.url = url_of(self.sock)
-        self.server = make_server(settings)
+        self.url = url_of(self.sock, tls is not None)
+        self.server = make_server(settings, tls=tls)
         self.app = self.server.config.app
         self._thread = threading.Thread(target=self._run, name="sms-mocks", daemon=True)
 

@@ -1,0 +1,74 @@
+"""The `serve` options for TLS, and what they make: the files to serve, or a clear error."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mocks.hosts import REAL_HOSTS
+from mocks.tls.files import TlsError, TlsFiles, check, default_dir
+
+# The certificate's names: every provider's real host, and this machine by name and address.
+NAMES = (*REAL_HOSTS, "localhost", "127.0.0.1", "::1")
+
+
+def add_arguments(serve: argparse.ArgumentParser) -> None:
+    group = serve.add_argument_group("TLS (see the README's \"TLS and real hostnames\")")
+    group.add_argument("--tls", action="store_true",
+                       help="serve --port over HTTPS, with a certificate for the providers' "
+                            "real hosts from a local CA")
+    group.add_argument("--tls-port", type=int, action="append", default=[], metavar="PORT",
+                       help="also serve HTTPS on PORT (repeatable; e.g. 443 next to 7214)")
+    group.add_argument("--tls-dir", metavar="DIR", type=Path,
+                       help="where the CA and certificate are kept and reused "
+                            f"(default: {default_dir()})")
+    group.add_argument("--tls-name", action="append", default=[], metavar="NAME",
+                       help="another host name or address for the certificate (repeatable)")
+    group.add_argument("--tls-cert", metavar="FILE", type=Path,
+                       help="serve this PEM certificate (chain) instead of making one")
+    group.add_argument("--tls-key", metavar="FILE", type=Path,
+                       help="the unencrypted PEM key of --tls-cert")
+
+
+def wanted(args: argparse.Namespace) -> bool:
+    return bool(args.tls or args.tls_port)
+
+
+def prepare(args: argparse.Namespace) -> TlsFiles | None:
+    """The files the HTTPS listeners serve, or None without --tls / --tls-port."""
+    if not wanted(args):
+        stray = [flag for flag, value in (("--tls-dir", args.tls_dir),
+                                          ("--tls-name", args.tls_name),
+                                          ("--tls-cert", args.tls_cert),
+                                          ("--tls-key", args.tls_key)) if value]
+        if stray:
+            raise TlsError(f"{stray[0]} needs --tls or --tls-port")
+        return None
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            raise TlsError("--tls-cert and --tls-key go together")
+        if args.tls_dir or args.tls_name:
+            raise TlsError("--tls-dir and --tls-name make a certificate; "
+                           "--tls-cert serves a given one")
+        return check(TlsFiles(cert=args.tls_cert, key=args.tls_key))
+    try:
+        from mocks.tls import authority
+    except ImportError as exc:  # pragma: no cover - cryptography is a dependency
+        raise TlsError(f"making a certificate needs the cryptography package ({exc})") from exc
+    directory = args.tls_dir or _data_tls_dir(args) or default_dir()
+    return check(authority.ensure(directory.expanduser(), [*NAMES, *args.tls_name]))
+
+
+def _data_tls_dir(args: argparse.Namespace) -> Path | None:
+    # With a data directory (--data-dir, where one exists), the CA lives beside the data.
+    data_dir = getattr(args, "data_dir", None)
+    return Path(data_dir) / "tls" if data_dir else None
+
+
+def describe(files: TlsFiles) -> list[str]:
+    """What the ready line is followed by: which certificate, and which CA to trust."""
+    if files.ca is None:
+        return [f"TLS: serving {files.cert} with {files.key}"]
+    return [f"TLS: certificate for {', '.join(files.names)}",
+            f"TLS: signed by the local CA {files.ca}; trust it to reach the real host names "
+            f"(curl --cacert {files.ca}, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS; see the README)"]

@@ -1,0 +1,94 @@
+"""Host routing over plain HTTP: a real host's Host header keeps each provider at its own
+paths; any other Host serves everything, as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mocks.config import load
+from mocks.hosts import REAL_HOSTS, provider_of_host
+from mocks.server import ServerThread
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    with ServerThread(load(clock="virtual")) as server, \
+            httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("host", "provider"), [
+    (b"smsc.ru", "smsc"),
+    (b"smsc.ru:443", "smsc"),
+    (b"SMSC.RU", "smsc"),
+    (b"smsc.ru.", "smsc"),
+    (b"www2.smsc.ru:8080", "smsc"),
+    (b"smsc.ua", "smsc"),
+    (b"sms.targetsms.ru", "targetsms"),
+    (b"transport.sms-pager.com:7214", "smspager"),
+    (b"localhost:7214", None),
+    (b"127.0.0.1", None),
+    (b"[::1]:7214", None),
+    (b"evil.smsc.ru", None),
+    (b"smsc.ru.example", None),
+    (b"", None),
+    (None, None),
+])
+def test_provider_of_host(host: bytes | None, provider: str | None) -> None:
+    assert provider_of_host(host) == provider
+
+
+def test_every_real_host_names_a_provider_app_py_groups_by() -> None:
+    assert set(REAL_HOSTS.values()) == {"smsc", "smspager", "targetsms"}
+
+
+BALANCE = "/sys/balance.php?login=alex&psw=123"
+
+
+def test_a_real_host_serves_its_own_paths_and_no_others(http: httpx.Client) -> None:
+    assert http.get(BALANCE, headers={"Host": "smsc.ru"}).status_code == 200
+    assert http.get(BALANCE, headers={"Host": "SMSC.ru:80"}).status_code == 200
+    for host in ("sms.targetsms.ru", "transport.sms-pager.com:7214"):
+        answer = http.get(BALANCE, headers={"Host": host})
+        assert (answer.status_code, answer.text) == (404, "Not Found")
+    answer = http.get("/sendsms.php?balance=1", headers={"Host": "www2.smsc.ru"})
+    assert (answer.status_code, answer.text) == (404, "Not Found")
+
+
+def test_a_wrong_method_on_another_providers_host_is_404_not_405(http: httpx.Client) -> None:
+    assert http.get("/send.xml").status_code == 405  # the emulator's own answer on localhost
+    assert http.get("/send.xml", headers={"Host": "smsc.ua"}).status_code == 404
+    assert http.get("/send.xml", headers={"Host": "transport.sms-pager.com"}).status_code == 405
+
+
+def test_other_hosts_serve_every_provider_and_the_control_plane_is_everywhere(
+        http: httpx.Client) -> None:
+    for host in ("localhost", "127.0.0.1:7214", "sms-mocks", "[::1]"):
+        assert http.get(BALANCE, headers={"Host": host}).status_code == 200
+        assert http.get("/sendsms.php", headers={"Host": host}).status_code == 200
+    for host in (*REAL_HOSTS, "localhost"):
+        assert http.get("/_mock/health", headers={"Host": host}).json()["status"] == "ok"
+
+
+def test_the_wsdl_address_follows_host_and_scheme(http: httpx.Client) -> None:
+    wsdl = http.get("/sys/soap.php?wsdl", headers={"Host": "smsc.ua"}).text
+    assert '<soap:address location="http://smsc.ua/sys/soap.php"/>' in wsdl
+
+
+def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
+    from mocks import hosts
+
+    for n in range(2000):
+        assert provider_of_host(f"h{n}.example:{n}".encode()) is None
+    assert len(hosts._SEEN) <= hosts._SEEN_MAX
+    assert provider_of_host(b"smsc.ru:443") == "smsc"
+
+
+@given(st.binary(max_size=300))
+def test_any_host_header_is_read_without_raising(host: bytes) -> None:
+    assert provider_of_host(host) in (None, "smsc", "smspager", "targetsms")

@@ -1,0 +1,94 @@
+"""Real client programs, unmodified except for the base address they are given: curl, httpx,
+zeep and PHP (SoapClient, unserialize()). A missing one skips its scenario with the reason;
+none of them is needed to install the package."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any
+
+from mocks.conformance.target import Skip
+
+TIMEOUT = 60
+
+
+def curl(url: str) -> bytes:
+    """The body curl gets for a GET of `url` (already encoded), failing on no answer."""
+    program = shutil.which("curl")
+    if program is None:
+        raise Skip("curl is not installed")
+    done = subprocess.run([program, "--silent", "--show-error", "--globoff", "--max-time",
+                           str(TIMEOUT), url], capture_output=True, timeout=TIMEOUT + 5)
+    if done.returncode != 0:
+        raise AssertionError(f"curl failed ({done.returncode}): {done.stderr.decode()!r}")
+    return done.stdout
+
+
+def httpx_get(url: str, params: dict[str, Any]) -> Any:
+    try:
+        import httpx
+    except ImportError as missing:
+        raise Skip("httpx is not installed (pip install httpx)") from missing
+    return httpx.get(url, params=params, timeout=TIMEOUT)
+
+
+def zeep_service(wsdl_url: str) -> Any:
+    """SMSC's SOAP service as zeep reads it from the WSDL the target serves."""
+    try:
+        import zeep
+    except ImportError as missing:
+        raise Skip("zeep is not installed (pip install zeep)") from missing
+    return zeep.Client(wsdl_url).service
+
+
+def _php(extension: str | None = None) -> str:
+    program = shutil.which("php")
+    if program is None:
+        raise Skip("php-cli is not installed")
+    if extension is not None:
+        modules = subprocess.run([program, "-m"], capture_output=True, text=True,
+                                 timeout=TIMEOUT).stdout.split()
+        if extension not in modules:
+            raise Skip(f"php has no {extension} extension")
+    return program
+
+
+def php_json(code: str, *args: str, stdin: bytes = b"", extension: str | None = None) -> Any:
+    """Run PHP `code` (which prints JSON) with `args` in $argv[1:]; its output, read."""
+    program = _php(extension)
+    done = subprocess.run([program, "-r", code, "--", *args], input=stdin,
+                          capture_output=True, timeout=TIMEOUT)
+    if done.returncode != 0:
+        raise AssertionError(f"php failed: {(done.stdout + done.stderr).decode()!r}")
+    return json.loads(done.stdout)
+
+
+# PHP's own unserialize(), given the answer's bytes on stdin.
+PHP_UNSERIALIZE = r"""
+$value = unserialize(stream_get_contents(STDIN));
+echo json_encode(['ok' => $value !== false, 'keys' => is_array($value) ? array_keys($value) : null,
+                  'value' => $value, 'price_is_float' => is_array($value) && is_float($value['price'] ?? null)]);
+"""
+
+# PHP's SoapClient as 003's examples use it: the WSDL, then calls by operation name.
+# argv: wsdl, login, password, then "cost" or "send" with the phone.
+PHP_SOAP = r"""
+[$_, $wsdl, $login, $psw, $what, $phone] = $argv;
+$client = new SoapClient($wsdl, ['cache_wsdl' => WSDL_CACHE_NONE, 'exceptions' => true]);
+$out = ['balance' => (array) $client->get_balance(['login' => $login, 'psw' => $psw])->balanceresult];
+$cost = $client->get_sms_cost(['login' => $login, 'psw' => $psw, 'phones' => $phone, 'mes' => 'Hello from PHP']);
+$out['cost'] = (array) $cost->costresult;
+if ($what === 'send') {
+    $sent = $client->send_sms(['login' => $login, 'psw' => $psw, 'phones' => $phone, 'mes' => 'Hello from PHP',
+                               'id' => '', 'sender' => '', 'time' => '0']);
+    $out['send'] = (array) $sent->sendresult;
+    $status = $client->get_status(['login' => $login, 'psw' => $psw, 'phone' => $phone,
+                                   'id' => $out['send']['id'], 'all' => '1']);
+    $out['status'] = (array) $status->statusresult;
+}
+$wrong = $client->get_balance(['login' => $login, 'psw' => $psw . 'x'])->balanceresult;
+$out['wrong'] = (array) $wrong;
+echo json_encode($out, JSON_UNESCAPED_UNICODE);
+"""

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from mocks.conformance.target import Skip
 
 TIMEOUT = 60
+PHP = Path(__file__).parent / "php"
 
 
 def curl(url: str) -> bytes:
@@ -55,40 +57,12 @@ def _php(extension: str | None = None) -> str:
     return program
 
 
-def php_json(code: str, *args: str, stdin: bytes = b"", extension: str | None = None) -> Any:
-    """Run PHP `code` (which prints JSON) with `args` in $argv[1:]; its output, read."""
+def php_json(script: str, *args: str, stdin: bytes = b"", extension: str | None = None) -> Any:
+    """Run php/`script` (which prints JSON) with `args`; its output, read."""
     program = _php(extension)
-    done = subprocess.run([program, "-r", code, "--", *args], input=stdin,
+    done = subprocess.run([program, str(PHP / script), *args], input=stdin,
                           capture_output=True, timeout=TIMEOUT)
     if done.returncode != 0:
         raise AssertionError(f"php failed: {(done.stdout + done.stderr).decode()!r}")
     return json.loads(done.stdout)
 
-
-# PHP's own unserialize(), given the answer's bytes on stdin.
-PHP_UNSERIALIZE = r"""
-$value = unserialize(stream_get_contents(STDIN));
-echo json_encode(['ok' => $value !== false, 'keys' => is_array($value) ? array_keys($value) : null,
-                  'value' => $value, 'price_is_float' => is_array($value) && is_float($value['price'] ?? null)]);
-"""
-
-# PHP's SoapClient as 003's examples use it: the WSDL, then calls by operation name.
-# argv: wsdl, login, password, then "cost" or "send" with the phone.
-PHP_SOAP = r"""
-[$_, $wsdl, $login, $psw, $what, $phone] = $argv;
-$client = new SoapClient($wsdl, ['cache_wsdl' => WSDL_CACHE_NONE, 'exceptions' => true]);
-$out = ['balance' => (array) $client->get_balance(['login' => $login, 'psw' => $psw])->balanceresult];
-$cost = $client->get_sms_cost(['login' => $login, 'psw' => $psw, 'phones' => $phone, 'mes' => 'Hello from PHP']);
-$out['cost'] = (array) $cost->costresult;
-if ($what === 'send') {
-    $sent = $client->send_sms(['login' => $login, 'psw' => $psw, 'phones' => $phone, 'mes' => 'Hello from PHP',
-                               'id' => '', 'sender' => '', 'time' => '0']);
-    $out['send'] = (array) $sent->sendresult;
-    $status = $client->get_status(['login' => $login, 'psw' => $psw, 'phone' => $phone,
-                                   'id' => $out['send']['id'], 'all' => '1']);
-    $out['status'] = (array) $status->statusresult;
-}
-$wrong = $client->get_balance(['login' => $login, 'psw' => $psw . 'x'])->balanceresult;
-$out['wrong'] = (array) $wrong;
-echo json_encode($out, JSON_UNESCAPED_UNICODE);
-"""

@@ -21,7 +21,7 @@ REAL_URLS = {
 }
 
 
-class Skip(Exception):  # noqa: N818 - a verdict, not an error
+class Skip(Exception):
     """The scenario cannot run against this target; the reason says why."""
 
 

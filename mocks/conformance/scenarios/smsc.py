@@ -247,7 +247,7 @@ def soap_with_php(t: Target) -> None:
         phone, what = t.real_phone(), "send"
     except Skip:  # a real service without the spend switch: the free calls only
         phone, what = "79161234567", "cost"
-    read = clients.php_json(clients.PHP_SOAP, f"{t.base('smsc')}/sys/soap.php?wsdl",
+    read = clients.php_json("soap.php", f"{t.base('smsc')}/sys/soap.php?wsdl",
                             account.login, account.password, what, phone, extension="soap")
     expect_match(r"\d+\.\d\d", read["balance"]["balance"], "get_balance")
     expect(read["cost"]["cnt"], "1", "get_sms_cost cnt")

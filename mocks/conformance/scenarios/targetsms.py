@@ -67,7 +67,7 @@ def detail_read_by_php_unserialize(t: Target) -> None:
         t.advance(60)
     detail = t.get("targetsms", "/sendsms.php", {"user": account.login, "pwd": account.password,
                                                 "smsid": ident, "detail": 1}).body
-    read = clients.php_json(clients.PHP_UNSERIALIZE, stdin=detail)
+    read = clients.php_json("unserialize.php", stdin=detail)
     expect(read["ok"], True, f"unserialize() of {detail!r}")
     expect(read["keys"], DETAIL_KEYS, "the detail's keys")
     expect(str(read["value"]["id_sms"]), ident, "id_sms")

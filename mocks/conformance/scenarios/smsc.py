@@ -256,3 +256,15 @@ def soap_with_php(t: Target) -> None:
         expect(read["send"]["cnt"], "1", "send_sms cnt")
         expect(read["status"]["phone"], phone, "get_status phone")
 
+
+
+@scenario("smsc")
+def ignored_parameters_change_nothing(t: Target) -> None:
+    """tinyurl, smsreq, fileurl, imgcode, userip, pp and nl are accepted and change no price."""
+    account = t.account("smsc")
+    plain = _call(t, account, "send", phones="79161234567", mes="Ignored", cost=1, fmt=1).text
+    extras = {"tinyurl": 1, "smsreq": 10, "imgcode": "x1y2", "userip": "192.0.2.1",
+              "pp": "1", "nl": 1}
+    priced = _call(t, account, "send", phones="79161234567", mes="Ignored", cost=1, fmt=1,
+                   **extras).text
+    expect(priced, plain, "cost=1 with the parameters the emulator ignores")

@@ -59,7 +59,9 @@ class Target:
     spend: bool = False
     phone: str | None = None
     timeout: float = 20.0
-    _emulator: bool | None = None
+    # Whether /_mock/ may be used; None: ask the target. False treats an emulator as a real
+    # service would be treated (the suite checks the real-service paths that way).
+    control_api: bool | None = None
 
     # what the target is ------------------------------------------------------------------
     def base(self, provider: str) -> str:
@@ -68,13 +70,13 @@ class Target:
     @property
     def emulator(self) -> bool:
         """Whether the target answers the emulator's health route (asked once)."""
-        if self._emulator is None:
+        if self.control_api is None:
             try:
                 answer = self._fetch("GET", self.url.rstrip("/") + "/_mock/health")
-                self._emulator = answer.status == 200 and "internal_errors" in answer.json()
+                self.control_api = answer.status == 200 and "internal_errors" in answer.json()
             except (OSError, ValueError):
-                self._emulator = False
-        return self._emulator
+                self.control_api = False
+        return self.control_api
 
     def require_emulator(self, why: str) -> None:
         if not self.emulator:
@@ -131,6 +133,11 @@ class Target:
         """Move the emulator's clock: deliveries that fall due happen, in order. A real
         service cannot be hurried, so scenarios that need this are skipped there."""
         self.control("POST", "/_mock/clock/advance", {"seconds": seconds})
+
+    @property
+    def may_spend(self) -> bool:
+        """Whether a scenario may send a message: always on the emulator, else when allowed."""
+        return self.emulator or (self.spend and bool(self.phone))
 
     def real_phone(self) -> str:
         """The number a scenario may text on a real service: only with spend and a phone."""

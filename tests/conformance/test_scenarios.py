@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from mocks.conformance.runner import FAIL, SKIP, run_one
+from mocks.conformance.runner import FAIL, PASS, SKIP, run_one
 from mocks.conformance.scenario import Scenario, all_scenarios
-from mocks.conformance.target import Target, real_target
+from mocks.conformance.target import Credentials, Target, real_target
 from mocks.testing import Sandbox
 
 SCENARIOS = all_scenarios()
@@ -47,3 +47,50 @@ def test_real_service(scenario: Scenario, record_property: pytest.RecordProperty
         prefix = scenario.provider.upper()
         pytest.skip(f"set {prefix}_LOGIN and {prefix}_PASSWORD to run against the real service")
     _verdict(scenario, target, record_property)
+
+
+# What a real service runs: without the spend switch only what is free, with it also what
+# sends; never what needs the control API. Checked below by treating the emulator as a real
+# service would be treated, so these paths are not first run against a paying account.
+FREE = {
+    "smsc-price_without_sending", "smsc-wrong_password_is_error_2",
+    "smsc-parameter_and_format_errors", "smsc-balance_reads_are_limited",
+    "smsc-unknown_message_status", "smsc-soap_with_zeep", "smsc-soap_with_php",
+    "smsc-ignored_parameters_change_nothing",
+    "smspager-check_counts_without_sending", "smspager-login_errors_500_501",
+    "smspager-parameter_errors_502_503_504", "smspager-malformed_xml_is_700",
+    "targetsms-request_error_texts", "targetsms-same_request_twice_in_a_minute",
+    "targetsms-wrong_login_and_unknown_message",
+}
+SPENDING = {
+    "smsc-send_status_balance", "smsc-answer_forms", "smsc-duplicate_send_is_error_9",
+    "smsc-curl_sends_and_reads", "smsc-httpx_sends_and_reads",
+    "smspager-send_report_balance",
+    "targetsms-send_status_balance", "targetsms-detail_read_by_php_unserialize",
+    "targetsms-curl_sends_and_reads",
+}
+SENDERS = {"smsc": {"SMSC": "approved"}, "smspager": {"SMS-Pager": "approved"},
+           "targetsms": {"Shop": "approved"}}
+
+
+@pytest.mark.parametrize("spend", [False, True], ids=["free", "spend"])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
+def test_as_a_real_service(scenario: Scenario, spend: bool, sms_mocks: Sandbox) -> None:
+    made = sms_mocks.account(scenario.provider, senders=SENDERS[scenario.provider])
+    sender = "Shop" if scenario.provider == "targetsms" else ""
+    target = Target(sms_mocks.url, control_api=False, spend=spend, phone="79161234567",
+                    credentials={scenario.provider: Credentials(made.login, made.password,
+                                                                sender)})
+    outcome = run_one(scenario, target)
+    runs = scenario.id in FREE or (spend and scenario.id in SPENDING)
+    assert outcome.verdict == (PASS if runs else SKIP), outcome.detail
+
+
+def test_every_scenario_is_free_spending_or_emulator_only() -> None:
+    emulator_only = {
+        "smsc-refusals_3_6_8", "smsc-scheduled_send_waits", "smsc-validity_expires",
+        "smspager-scheduled_send_then_cancel", "smspager-validity_expires",
+        "targetsms-account_error_texts",
+    }
+    assert FREE.isdisjoint(SPENDING) and emulator_only.isdisjoint(FREE | SPENDING)
+    assert {s.id for s in SCENARIOS} == FREE | SPENDING | emulator_only

@@ -273,6 +273,7 @@ def ignored_parameters_change_nothing(t: Target) -> None:
     account = t.account("smsc")
     text = f"Ignored {uuid.uuid4().hex[:8]}"
     plain = _call(t, account, "send", phones="79161234567", mes=text, cost=1, fmt=1).text
+    expect_match(r"\d+\.\d\d,1", plain, "cost=1 fmt=1 without them")
     extras = {"tinyurl": 1, "smsreq": 10, "imgcode": "x1y2", "userip": "192.0.2.1",
               "pp": "1", "nl": 1}
     priced = _call(t, account, "send", phones="79161234567", mes=text, cost=1, fmt=1,

@@ -94,3 +94,21 @@ def test_every_scenario_is_free_spending_or_emulator_only() -> None:
     }
     assert FREE.isdisjoint(SPENDING) and emulator_only.isdisjoint(FREE | SPENDING)
     assert {s.id for s in SCENARIOS} == FREE | SPENDING | emulator_only
+
+
+def test_the_environment_names_the_real_services() -> None:
+    environ = {"SMSC_LOGIN": "me", "SMSC_PASSWORD": "pw", "TARGETSMS_LOGIN": "t",
+               "TARGETSMS_PASSWORD": "tp", "TARGETSMS_SENDER": "Shop",
+               "TARGETSMS_URL": "https://sandbox.example", "SMSPAGER_LOGIN": "no-password",
+               "CONFORMANCE_SPEND": "1", "CONFORMANCE_PHONE": "79991234567"}
+    smsc = real_target("smsc", environ)
+    assert smsc is not None
+    assert (smsc.base("smsc"), smsc.credentials["smsc"], smsc.spend, smsc.phone) == (
+        "https://smsc.ru", Credentials("me", "pw"), True, "79991234567")
+    targetsms = real_target("targetsms", environ)
+    assert targetsms is not None
+    assert (targetsms.base("targetsms"), targetsms.credentials["targetsms"].sender) == (
+        "https://sandbox.example", "Shop")
+    assert real_target("smspager", environ) is None  # a login without its password
+    unspent = real_target("smsc", {"SMSC_LOGIN": "me", "SMSC_PASSWORD": "pw"})
+    assert unspent is not None and unspent.spend is False

@@ -62,6 +62,8 @@ def table(outcomes: Sequence[Outcome], target: Target, width: int = 120) -> str:
             if len(detail) > room:
                 detail = detail[:room - 1] + "…"
             lines.append(f"  {o.verdict}  {o.scenario.name:<{name_width}}  {detail}")
+            if o.scenario.follows:  # the document and the live service disagree here
+                lines.append(f"  {'':4}  {'':<{name_width}}  follows {o.scenario.follows}")
         lines.append("")
     return "\n".join(lines)
 

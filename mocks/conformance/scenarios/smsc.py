@@ -25,7 +25,8 @@ def _json(t: Target, account: Credentials, command: str, **params: Any) -> Any:
     return _call(t, account, command, fmt=3, **params).json()
 
 
-@scenario("smsc")
+@scenario("smsc", follows="002's money with two decimals; live JSON has been seen to drop a "
+                          "trailing zero (\"4.1\")")
 def price_without_sending(t: Target) -> None:
     """cost=1 prices a send in every fmt and sends nothing (free on the real service)."""
     account = t.account("smsc")
@@ -227,7 +228,8 @@ def httpx_sends_and_reads(t: Target) -> None:
     expect_match(r"\d+\.\d\d", balance["balance"], "balance over httpx")
 
 
-@scenario("smsc")
+@scenario("smsc", follows="the namespace of 003's WSDL copy, http://smsc.ru/sys/soap.php; "
+                          "the live one is https (README: [smsc] soap_namespace)")
 def soap_with_zeep(t: Target) -> None:
     """zeep through the served WSDL: balance, cost, an error in-band, a send and its status."""
     account = t.account("smsc")

@@ -16,24 +16,37 @@ TIMEOUT = 60
 PHP = Path(__file__).parent / "php"
 
 
-def curl(url: str) -> bytes:
-    """The body curl gets for a GET of `url` (already encoded), failing on no answer."""
+def curl(url: str, body: bytes | None = None, content_type: str = "") -> bytes:
+    """The body curl gets for a GET of `url` (already encoded), or for a POST of `body`,
+    failing on no answer."""
     program = shutil.which("curl")
     if program is None:
         raise Skip("curl is not installed")
-    done = subprocess.run([program, "--silent", "--show-error", "--globoff", "--max-time",
-                           str(TIMEOUT), url], capture_output=True, timeout=TIMEOUT + 5)
+    command = [program, "--silent", "--show-error", "--globoff", "--max-time", str(TIMEOUT)]
+    if body is not None:  # the body on stdin, as a shell script would pipe it
+        command += ["--data-binary", "@-", "--header", f"Content-Type: {content_type}"]
+    done = subprocess.run([*command, url], input=body or b"", capture_output=True,
+                          timeout=TIMEOUT + 5)
     if done.returncode != 0:
         raise AssertionError(f"curl failed ({done.returncode}): {done.stderr.decode()!r}")
     return done.stdout
 
 
-def httpx_get(url: str, params: dict[str, Any]) -> Any:
+def _httpx() -> Any:
     try:
         import httpx
     except ImportError as missing:
         raise Skip("httpx is not installed (pip install httpx)") from missing
-    return httpx.get(url, params=params, timeout=TIMEOUT)
+    return httpx
+
+
+def httpx_get(url: str, params: dict[str, Any]) -> Any:
+    return _httpx().get(url, params=params, timeout=TIMEOUT)
+
+
+def httpx_post(url: str, body: bytes, content_type: str) -> Any:
+    return _httpx().post(url, content=body, headers={"Content-Type": content_type},
+                         timeout=TIMEOUT)
 
 
 def zeep_service(wsdl_url: str) -> Any:

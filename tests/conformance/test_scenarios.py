@@ -56,11 +56,12 @@ FREE = {
     "smsc-price_without_sending", "smsc-wrong_password_is_error_2",
     "smsc-parameter_and_format_errors", "smsc-balance_reads_are_limited",
     "smsc-unknown_message_status", "smsc-soap_with_zeep", "smsc-soap_with_php",
-    "smsc-ignored_parameters_change_nothing",
-    "smspager-check_counts_without_sending", "smspager-login_errors_500_501",
+    "smsc-ignored_parameters_change_nothing", "smsc-identical_cost_requests_are_limited",
+    "smspager-check_counts_without_sending", "smspager-curl_and_httpx_post_xml",
+    "smspager-login_errors_500_501",
     "smspager-parameter_errors_502_503_504", "smspager-malformed_xml_is_700",
     "targetsms-request_error_texts", "targetsms-same_request_twice_in_a_minute",
-    "targetsms-wrong_login_and_unknown_message",
+    "targetsms-wrong_login_and_unknown_message", "targetsms-httpx_reads_the_balance",
 }
 SPENDING = {
     "smsc-send_status_balance", "smsc-answer_forms", "smsc-duplicate_send_is_error_9",

@@ -148,6 +148,18 @@ def duplicate_send_is_error_9(t: Target) -> None:
 
 
 @scenario("smsc")
+def identical_cost_requests_are_limited(t: Target) -> None:
+    """002: more than five identical cost requests within a minute: the sixth is error 9."""
+    account = t.account("smsc")
+    text = f"Price once {uuid.uuid4().hex[:8]}"
+    answers = [_call(t, account, "send", phones="79161234567", mes=text, cost=1, fmt=1).text
+               for _ in range(6)]
+    for n, answer in enumerate(answers[:5], 1):
+        expect_match(r"\d+\.\d\d,1", answer, f"cost request {n}")
+    expect(answers[5], "0,-9", "the sixth identical cost request")
+
+
+@scenario("smsc")
 def balance_reads_are_limited(t: Target) -> None:
     """More than ten balance reads a minute: the eleventh is error 9."""
     account = t.account("smsc")

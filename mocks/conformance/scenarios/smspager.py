@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from mocks.conformance.scenario import expect, scenario
+from mocks.conformance import clients
+from mocks.conformance.scenario import expect, expect_match, scenario
 from mocks.conformance.target import Answer, Credentials, Target
 
 SENDERS = {"SMS-Pager": "approved"}
@@ -19,18 +20,27 @@ def _account(t: Target, **spec: object) -> Credentials:
     return t.account("smspager", **({"senders": SENDERS, **spec} if t.emulator else spec))
 
 
+CONTENT_TYPE = "text/xml; charset=UTF-8"
+
+
+def _document(account: Credentials, inner: str) -> bytes:
+    return (f"<?xml version='1.0' encoding='UTF-8'?>\n<data>\n"
+            f"<login>{escape(account.login)}</login>\n"
+            f"<password>{escape(account.password)}</password>\n{inner}</data>").encode()
+
+
 def _post(t: Target, command: str, account: Credentials, inner: str) -> Answer:
-    document = (f"<?xml version='1.0' encoding='UTF-8'?>\n<data>\n"
-                f"<login>{escape(account.login)}</login>\n"
-                f"<password>{escape(account.password)}</password>\n{inner}</data>")
-    return t.post("smspager", f"/{command}.xml", document.encode("utf-8"),
-                  "text/xml; charset=UTF-8")
+    return t.post("smspager", f"/{command}.xml", _document(account, inner), CONTENT_TYPE)
 
 
 def _fields(answer: Answer) -> dict[str, str]:
     """The answer's top-level elements (code, descr, ...), text stripped."""
     expect(answer.status, 200, "HTTP status")
-    root = ET.fromstring(answer.body)
+    return _elements(answer.body)
+
+
+def _elements(body: bytes) -> dict[str, str]:
+    root = ET.fromstring(body)
     expect(root.tag, "data", "answer root")
     return {child.tag: (child.text or "").strip() for child in root}
 
@@ -154,3 +164,20 @@ def validity_expires(t: Target) -> None:
     t.advance(1900)
     report = ET.fromstring(_post(t, "report", account, "<smsid>lost</smsid>\n").body)
     expect(report.findtext("detail/notDelivered/number"), SILENT, "past the validity")
+
+
+@scenario("smspager")
+def curl_and_httpx_post_xml(t: Target) -> None:
+    """curl and httpx POST the raw XML: balance.xml's account, send.xml's check figures."""
+    account = _account(t)
+    base = t.base("smspager")
+    balance = _elements(clients.curl(f"{base}/balance.xml", _document(account, ""),
+                                     CONTENT_TYPE))
+    expect(balance["code"], "1", "balance.xml over curl")
+    expect_match(r"\d+(\.\d+)?", balance["account"], "the account over curl")
+    check = "<action>check</action>\n<text>Hello</text>\n<to number='79161234567'></to>\n"
+    answer = clients.httpx_post(f"{base}/send.xml", _document(account, check), CONTENT_TYPE)
+    expect(answer.status_code, 200, "send.xml over httpx")
+    fields = _elements(answer.content)
+    expect((fields["code"], fields["action"], fields["colSendAbonent"]), ("1", "check", "1"),
+           "check over httpx")

@@ -118,6 +118,11 @@ def account_error_texts(t: Target) -> None:
         ({}, {"sadr": "Nobody"}, "Такого отправителя Нет."),
         ({"senders": {"Fresh": "pending"}}, {"sadr": "Fresh"},
          "Отправитель не прошел модерацию."),
+        ({}, {"dadr": "74957271122"}, "Данное направление закрыто."),
+        ({}, {"text": "Follow {link}"}, "Нет ссылки."),
+        ({"packages": {"Россия": 1}}, {"dadr": "380501234567"},
+         "У нас закончились SMS. Для разрешения проблемы свяжитесь с менеджером."),
+        ({"packages": {"Россия": 0}}, {}, "Закончились SMS."),
     ]
     for spec, params, text in cases:
         account = _account(t, **spec)
@@ -164,3 +169,16 @@ def curl_sends_and_reads(t: Target) -> None:
     status = clients.curl(f"{base}/sendsms.php?" + urlencode({**auth, "smsid": sent})).decode()
     expect(status in ("", "send", "deliver", "not_deliver", "expired", "partly_deliver"), True,
            f"curl status {status!r}")
+
+
+@scenario("targetsms")
+def httpx_reads_the_balance(t: Target) -> None:
+    """httpx: balance=1 answers the amount and RUR, as UTF-8 plain text."""
+    account = _account(t)
+    answer = clients.httpx_get(f"{t.base('targetsms')}/sendsms.php",
+                               {"user": account.login, "pwd": account.password, "balance": 1,
+                                "conformance": uuid.uuid4().hex[:8]})
+    expect(answer.status_code, 200, "HTTP status")
+    expect(answer.headers.get("content-type", "").startswith("text/plain"), True,
+           f"content type {answer.headers.get('content-type')!r}")
+    expect_match(BALANCE + r"(\n.*)?", answer.content.decode("utf-8"), "balance over httpx")

@@ -48,13 +48,11 @@ class Answer:
 
 @dataclass
 class Target:
-    """One deployment under test. `url` serves every provider unless `urls` names another base
-    for one. `credentials` are used against a real service; an emulator gets a fresh account
-    per scenario instead, so runs never see each other. `spend` allows the scenarios that
-    send real SMS, to `phone` (the tester's own)."""
+    """One deployment under test, at `url`. `credentials` are used against a real service;
+    an emulator gets a fresh account per scenario instead, so runs never see each other.
+    `spend` allows the scenarios that send real SMS, to `phone` (the tester's own)."""
 
     url: str
-    urls: dict[str, str] = field(default_factory=dict)
     credentials: dict[str, Credentials] = field(default_factory=dict)
     spend: bool = False
     phone: str | None = None
@@ -65,7 +63,10 @@ class Target:
 
     # what the target is ------------------------------------------------------------------
     def base(self, provider: str) -> str:
-        return self.urls.get(provider, self.url).rstrip("/")
+        """Where `provider` answers: one URL serves all three (a provider's own host serves
+        only its own, so a real-service target is made per provider)."""
+        del provider
+        return self.url.rstrip("/")
 
     @property
     def emulator(self) -> bool:
@@ -74,7 +75,7 @@ class Target:
             try:
                 answer = self._fetch("GET", self.url.rstrip("/") + "/_mock/health")
                 self.control_api = answer.status == 200 and "internal_errors" in answer.json()
-            except (OSError, ValueError):
+            except (OSError, ValueError, TypeError):  # no answer, or not the emulator's
                 self.control_api = False
         return self.control_api
 

@@ -27,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--clock-speed", type=float, metavar="X",
                        help="with a real clock, run X times faster than wall time")
     tls_options.add_arguments(serve)
+    conformance = commands.add_parser(
+        "conformance", help="run the conformance scenarios against a deployment")
+    from mocks.conformance.runner import add_arguments
+    add_arguments(conformance)
     return parser
 
 
@@ -34,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "conformance":
+        from mocks.conformance.runner import main as conformance
+        return conformance(args)
     return 2  # pragma: no cover - argparse requires a command
 
 

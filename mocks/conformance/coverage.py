@@ -1,0 +1,90 @@
+"""The coverage table: coverage.toml (the data) rendered as the README's table between two
+markers. `python -m mocks.conformance.coverage README.md` rewrites it; `--check` only says
+whether it is current (tests/conformance/test_coverage.py does both checks and more)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).with_name("coverage.toml")
+BEGIN = "<!-- coverage table: generated from mocks/conformance/coverage.toml -->"
+END = "<!-- end of coverage table -->"
+LEVELS = ("yes", "partial", "ignored", "no")
+SCENARIO_TEST = "tests/conformance/test_scenarios.py::test_emulator"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    provider: str
+    kind: str
+    item: str
+    implemented: str
+    test: str  # a pytest node id, "" for a row that is not implemented
+    note: str
+
+
+def _node_id(test: str, file: str) -> str:
+    if not test:
+        return ""
+    if test.startswith("E:"):
+        return f"{SCENARIO_TEST}[{test[2:]}]"
+    return test if "::" in test else f"{file}::{test}"
+
+
+def load(path: Path = DATA) -> list[Row]:
+    data = tomllib.loads(path.read_text("utf-8"))
+    rows = []
+    for section in data["section"]:
+        for item, implemented, test, note in section["rows"]:
+            rows.append(Row(section["provider"], section["kind"], item, implemented,
+                            _node_id(test, section["file"]), note))
+    return rows
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render(rows: list[Row]) -> str:
+    """The Markdown between the markers: one table per provider and kind."""
+    out: list[str] = []
+    heading = None
+    for row in rows:
+        if (row.provider, row.kind) != heading:
+            heading = (row.provider, row.kind)
+            if out:
+                out.append("")
+            out += [f"**{row.provider}: {row.kind}**", "",
+                    "| item | implemented | shown by | note |", "| --- | --- | --- | --- |"]
+        test = f"`{row.test}`" if row.test else "—"
+        out.append(f"| {_cell(row.item)} | {row.implemented} | {_cell(test)} | "
+                   f"{_cell(row.note)} |")
+    return "\n".join(out)
+
+
+def updated(readme: str, rows: list[Row]) -> str:
+    """`readme` with the text between the markers replaced by the table."""
+    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+    return readme[:start] + "\n" + render(rows) + "\n" + readme[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mocks.conformance.coverage")
+    parser.add_argument("readme", type=Path)
+    parser.add_argument("--check", action="store_true", help="only report whether it is current")
+    args = parser.parse_args(argv)
+    text = args.readme.read_text("utf-8")
+    new = updated(text, load())
+    if args.check:
+        print("current" if new == text else "stale: run without --check")
+        return 0 if new == text else 1
+    args.readme.write_text(new, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

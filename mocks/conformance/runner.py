@@ -1,0 +1,112 @@
+"""Runs scenarios against a target and prints a pass/fail table per provider; the
+`sms-mocks conformance` command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from mocks.conformance.scenario import Scenario, all_scenarios
+from mocks.conformance.target import PROVIDERS, Credentials, Skip, Target, env_credentials
+
+PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    scenario: Scenario
+    verdict: str
+    detail: str
+    seconds: float
+
+
+def run_one(scenario: Scenario, target: Target) -> Outcome:
+    started = time.monotonic()
+    try:
+        scenario.run(target)
+    except Skip as reason:
+        verdict, detail = SKIP, str(reason)
+    except AssertionError as failure:
+        verdict, detail = FAIL, str(failure)
+    except Exception as error:  # no answer, a garbled one: the target failed the scenario
+        verdict, detail = FAIL, f"{type(error).__name__}: {error}"
+    else:
+        verdict, detail = PASS, scenario.title
+    return Outcome(scenario, verdict, detail, time.monotonic() - started)
+
+
+def run(target: Target, scenarios: Sequence[Scenario]) -> list[Outcome]:
+    return [run_one(scenario, target) for scenario in scenarios]
+
+
+def table(outcomes: Sequence[Outcome], target: Target, width: int = 120) -> str:
+    """One table per provider: verdict, scenario, and the title, the failure or the reason
+    for a skip (cut to fit `width`)."""
+    lines: list[str] = []
+    for provider in PROVIDERS:
+        rows = [o for o in outcomes if o.scenario.provider == provider]
+        if not rows:
+            continue
+        name_width = max(len(o.scenario.name) for o in rows)
+        counts = {v: sum(o.verdict == v for o in rows) for v in (PASS, FAIL, SKIP)}
+        lines.append(f"{provider} at {target.base(provider)}: {counts[PASS]} passed, "
+                     f"{counts[FAIL]} failed, {counts[SKIP]} skipped")
+        for o in rows:
+            detail = " ".join(o.detail.split())
+            room = max(20, width - name_width - 9)
+            if len(detail) > room:
+                detail = detail[:room - 1] + "…"
+            lines.append(f"  {o.verdict}  {o.scenario.name:<{name_width}}  {detail}")
+            if o.scenario.follows:  # the document and the live service disagree here
+                lines.append(f"  {'':4}  {'':<{name_width}}  follows {o.scenario.follows}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def exit_status(outcomes: Sequence[Outcome]) -> int:
+    """0 when nothing failed and something passed; 1 otherwise (a run that skipped
+    everything proves nothing)."""
+    verdicts = {o.verdict for o in outcomes}
+    return 0 if FAIL not in verdicts and PASS in verdicts else 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", required=True, metavar="URL",
+                        help="the base URL: an sms-mocks deployment or a provider's host")
+    parser.add_argument("--provider", action="append", choices=PROVIDERS,
+                        help="only this provider (repeatable; default: all three)")
+    parser.add_argument("--login", help="a real account's login (default: PROVIDER_LOGIN)")
+    parser.add_argument("--password", help="its password (default: PROVIDER_PASSWORD)")
+    parser.add_argument("--sender", default="", help="its approved sender, for TargetSMS")
+    parser.add_argument("--spend", action="store_true",
+                        help="on a real service, also run the scenarios that send real SMS "
+                             "(to --phone)")
+    parser.add_argument("--phone", help="your own number, for --spend")
+    parser.add_argument("-k", dest="only", default="", metavar="TEXT",
+                        help="only scenarios whose provider-name contains TEXT")
+
+
+def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    providers = tuple(args.provider or PROVIDERS)
+    credentials = env_credentials(dict(os.environ))
+    if args.login or args.password:
+        if not (args.login and args.password):
+            print("sms-mocks: --login and --password go together", file=sys.stderr)
+            return 2
+        for provider in providers:
+            credentials[provider] = Credentials(args.login, args.password, args.sender)
+    target = Target(args.target, credentials=credentials,
+                    spend=args.spend or os.environ.get("CONFORMANCE_SPEND") == "1",
+                    phone=args.phone or os.environ.get("CONFORMANCE_PHONE") or None)
+    scenarios = [s for s in all_scenarios(providers) if args.only in s.id]
+    kind = "the emulator" if target.emulator else "not an emulator: no clock, own accounts"
+    print(f"conformance: {len(scenarios)} scenarios against {args.target} ({kind})", file=out,
+          flush=True)
+    outcomes = run(target, scenarios)
+    print(table(outcomes, target), file=out)
+    return exit_status(outcomes)

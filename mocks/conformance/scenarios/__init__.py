@@ -1,0 +1,1 @@
+"""One module of scenarios per provider; importing a module registers its scenarios."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from mocks import __version__
@@ -40,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "conformance":
         from mocks.conformance.runner import main as conformance
-        return conformance(args)
+        try:
+            return conformance(args)
+        except BrokenPipeError:  # `| head`: the reader left; say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
     return 2  # pragma: no cover - argparse requires a command
 
 

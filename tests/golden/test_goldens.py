@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import phpserialize
@@ -284,6 +285,10 @@ def test_golden_is_the_documents_text(entry: Entry) -> None:
             assert placeholder in filled, placeholder
             filled = filled.replace(placeholder, value)
         assert filled in golden["query"], (filled, golden["query"])
+    if "doc_text" in golden:  # a text the document prints, sent URL-encoded
+        first, last = golden["lines"]
+        assert golden["doc_text"] in "\n".join(lines[first - 1:last])
+        assert quote(golden["doc_text"], safe="") in golden["query"]
     if "code" in golden:  # PHP, verbatim
         first, last = golden["lines"]
         assert golden["code"].strip("\n") == "\n".join(lines[first - 1:last])

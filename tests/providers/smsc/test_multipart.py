@@ -4,8 +4,6 @@ file parts attachments; a body that does not parse is an ordinary error, never a
 
 from __future__ import annotations
 
-import httpx
-
 from mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
@@ -22,14 +20,19 @@ def test_text_parts_are_parameters_and_files_are_not(smsc: Smsc, sms_mocks: Sand
     assert message["text"] == "Привет <file 1>"
 
 
-def test_a_broken_multipart_body_is_a_missing_login(http: httpx.Client) -> None:
-    response = http.post("/sys/send.php?fmt=1", content=b"--x\r\nno headers, no end",
-                         headers={"content-type": "multipart/form-data; boundary=x"})
+# The login goes in the query (the account's own, so the IP block these errors count towards is
+# this test's alone); the password is in a body that does not parse, so it is never read.
+
+def test_a_broken_multipart_body_gives_no_parameters(smsc: Smsc) -> None:
+    response = smsc.http.post(f"/sys/send.php?fmt=1&login={smsc.account.login}",
+                              content=b"--x\r\nno headers, no end",
+                              headers={"content-type": "multipart/form-data; boundary=x"})
     assert response.status_code == 200
     assert response.text == "0,-2"
 
 
-def test_a_multipart_body_without_a_boundary_is_a_missing_login(http: httpx.Client) -> None:
-    response = http.post("/sys/send.php?fmt=1", content=b"login=a&psw=b",
-                         headers={"content-type": "multipart/form-data"})
+def test_a_multipart_body_without_a_boundary_gives_no_parameters(smsc: Smsc) -> None:
+    response = smsc.http.post(f"/sys/send.php?fmt=1&login={smsc.account.login}",
+                              content=f"psw={smsc.account.password}".encode(),
+                              headers={"content-type": "multipart/form-data"})
     assert response.text == "0,-2"

@@ -121,6 +121,19 @@ def is_multipart(scope: dict[str, Any]) -> bool:
     return content_type.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
 
 
+def body_pairs(method: str, content_type: bytes | None, body: bytes) -> list[tuple[bytes, bytes]]:
+    """The undecoded pairs of a body already read, as posted_form reads them: a POSTed form,
+    urlencoded (or with no content type, as PHP reads it) or multipart; nothing otherwise."""
+    if method != "POST":
+        return []
+    kind = (content_type or b"").split(b";", 1)[0].strip().lower()
+    if kind == b"multipart/form-data":
+        return multipart_pairs(content_type or b"", body)
+    if content_type is None or kind == b"application/x-www-form-urlencoded":
+        return form_pairs(body)
+    return []
+
+
 async def posted_form(scope: dict[str, Any], receive: Receive, limit: int
                       ) -> list[tuple[bytes, bytes]]:
     """The undecoded pairs of a POSTed form, urlencoded or multipart (a body with no content

@@ -36,3 +36,17 @@ def test_a_multipart_body_without_a_boundary_gives_no_parameters(smsc: Smsc) -> 
                               content=f"psw={smsc.account.password}".encode(),
                               headers={"content-type": "multipart/form-data"})
     assert response.text == "0,-2"
+
+
+def test_the_journal_and_fault_rules_read_a_multipart_send(smsc: Smsc,
+                                                           sms_mocks: Sandbox) -> None:
+    account = smsc.account
+    sms_mocks.fault(provider="smsc", account=account.login, action="error", code=6, times=1)
+    fields = {"login": account.login, "psw": account.password, "phones": "79161234567",
+              "mes": "Hi", "fmt": "1"}
+    refused = smsc.http.post("/sys/send.php", data=fields, files={"file1": ("a.wav", b"RIFF")})
+    assert refused.text == "0,-6"  # the rule matched on the login in the multipart body
+    sent = smsc.http.post("/sys/send.php", data=fields, files={"file1": ("a.wav", b"RIFF")})
+    assert sent.text.split(",")[1] == "1", sent.text
+    [entry, _] = sms_mocks.control.journal(account=account.login)
+    assert entry["params"]["phones"] == "79161234567" and entry["login"] == account.login

@@ -35,6 +35,7 @@ from tests.golden.goldens import (
     all_entries,
     document_lines,
     entries,
+    example_lines,
     in_document,
     not_examples,
     template_pattern,
@@ -336,6 +337,18 @@ def test_the_scan_finds_an_example_no_golden_covers() -> None:
     assert sorted(uncovered(doc, [])) == [2, 4, 6, 7, 8]
     assert sorted(uncovered(doc, [(1, 4), (6, 6)])) == [7, 8]
     assert uncovered(doc, [(1, 8)]) == {}
+
+
+@needs_specs
+def test_the_scan_sees_the_documents_examples() -> None:
+    """Not a vacuous scan: it finds the examples everyone would point at, in each document."""
+    expected = {"000_5f3f23c2969425b3.txt": [7, 98, 173, 627, 705],
+                "001_2f04aa68ec44a088.txt": [33, 57, 73, 79, 230, 315],
+                "002_8241e0b334068ee8.txt": [202, 250, 267, 294, 361, 455, 789, 1046],
+                "003_15f31480a758852c.txt": [1, 6, 289, 330, 429]}
+    for document, numbers in expected.items():
+        found = example_lines((SPECS / document).read_text("utf-8"))
+        assert set(numbers) <= set(found), (document, set(numbers) - set(found))
 
 
 def test_a_template_pattern_can_refuse() -> None:

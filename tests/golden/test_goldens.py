@@ -9,6 +9,7 @@ are the documents' text and counts them towards the inventory.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -53,21 +54,21 @@ def _file_tables(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text("utf-8"))
 
 
-def _http_goldens(name: str) -> list[Entry]:
+def _goldens(name: str) -> list[Entry]:
     return entries(GOLDEN_DIR / name)
 
 
-SMSC = _http_goldens("smsc/answers.toml")
+SMSC = _goldens("smsc/answers.toml")
 SMSC_TABLES = _file_tables(GOLDEN_DIR / "smsc" / "answers.toml")
-PHP = _http_goldens("smsc/php_examples.toml")
+PHP = _goldens("smsc/php_examples.toml")
 PHP_TABLES = _file_tables(GOLDEN_DIR / "smsc" / "php_examples.toml")
-SOAP = _http_goldens("smsc-soap/examples.toml")
+SOAP = _goldens("smsc-soap/examples.toml")
 SOAP_TABLES = _file_tables(GOLDEN_DIR / "smsc-soap" / "examples.toml")
-TARGET = _http_goldens("targetsms/examples.toml")
+TARGET = _goldens("targetsms/examples.toml")
 TARGET_TABLES = _file_tables(GOLDEN_DIR / "targetsms" / "examples.toml")
-PAGER = _http_goldens("smspager/answers.toml")
+PAGER = _goldens("smspager/answers.toml")
 PAGER_TABLES = _file_tables(GOLDEN_DIR / "smspager" / "answers.toml")
-PAGER_EXAMPLES = {e.key: e.data for e in _http_goldens("smspager/examples.toml")}
+PAGER_EXAMPLES = {e.key: e.data for e in _goldens("smspager/examples.toml")}
 PHP_STANDIN = Path(__file__).parent / "php"
 # 000's dates are in 2010: its emulator's clock starts before them (as examples.toml's runner).
 START_2010 = datetime(2010, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=3))).timestamp()
@@ -85,10 +86,18 @@ def matches(body: str, golden: Mapping[str, Any], tables: Mapping[str, Any]) -> 
     return pattern.fullmatch(body) is not None
 
 
-def _php() -> str:
+@functools.cache
+def _php_with_soap() -> str | None:
     php = shutil.which("php")
     if php is None or "soap" not in subprocess.run([php, "-m"], capture_output=True, text=True,
                                                    timeout=30).stdout.split():
+        return None
+    return php
+
+
+def _php() -> str:
+    php = _php_with_soap()
+    if php is None:
         if os.environ.get("CI"):
             pytest.fail("CI must have php-cli and php-soap (.ci/run installs them)")
         pytest.skip("php with the soap extension is not installed")
@@ -106,7 +115,8 @@ def _run_php(code: str, env: Mapping[str, str] | None = None) -> str:
 # --- SMSC HTTP (002) ------------------------------------------------------------------------
 
 @pytest.fixture
-def smsc_doc(doc_server: ControlClient) -> Iterator[httpx.Client]:
+def doc_http(doc_server: ControlClient) -> Iterator[httpx.Client]:
+    """An HTTP client on the documents' emulator (alex, test, demo), reset for the test."""
     doc_server.call("POST", "/_mock/reset")
     with httpx.Client(base_url=doc_server.url, timeout=10) as client:
         yield client
@@ -125,7 +135,7 @@ def _first_number(text: str) -> str:
 
 
 @pytest.mark.parametrize("entry", SMSC, ids=[e.key for e in SMSC])
-def test_smsc_answer_is_the_documents(smsc_doc: httpx.Client, doc_server: ControlClient,
+def test_smsc_answer_is_the_documents(doc_http: httpx.Client, doc_server: ControlClient,
                                       entry: Entry) -> None:
     golden = entry.data
     if "account" in golden:
@@ -133,12 +143,12 @@ def test_smsc_answer_is_the_documents(smsc_doc: httpx.Client, doc_server: Contro
                                **golden["account"])
     last = ""
     for query in golden.get("setup", []):
-        last = _text(smsc_doc.get(f"{golden['path']}?{query}"))
+        last = _text(doc_http.get(f"{golden['path']}?{query}"))
     if "json" in golden:
-        response = smsc_doc.post(golden["path"], json=golden["json"])
+        response = doc_http.post(golden["path"], json=golden["json"])
     else:
         query = golden["query"].replace("{id}", _first_number(last) if last else "{id}")
-        response = smsc_doc.get(f"{golden['path']}?{query}")
+        response = doc_http.get(f"{golden['path']}?{query}")
     body = _text(response)
     assert matches(body, golden, SMSC_TABLES), (body, golden["answer"])
 
@@ -146,7 +156,7 @@ def test_smsc_answer_is_the_documents(smsc_doc: httpx.Client, doc_server: Contro
 # --- SMSC's PHP examples (002) -------------------------------------------------------------
 
 @pytest.mark.parametrize("entry", PHP, ids=[e.key for e in PHP])
-def test_smsc_php_example_runs(smsc_doc: httpx.Client, doc_server: ControlClient,
+def test_smsc_php_example_runs(doc_http: httpx.Client, doc_server: ControlClient,
                                entry: Entry, tmp_path: Path) -> None:
     golden = entry.data
     for name in ("1.jpg", "2.jpg", "1.mp3", "2.wav"):  # stand-ins for the /home/alex/ files
@@ -167,11 +177,11 @@ SOAP_CALLS = [e for e in SOAP if "code" in e.data]
 
 
 @pytest.mark.parametrize("entry", SOAP_CALLS, ids=[e.key for e in SOAP_CALLS])
-def test_soap_example_runs_in_phps_soapclient(smsc_doc: httpx.Client, doc_server: ControlClient,
+def test_soap_example_runs_in_phps_soapclient(doc_http: httpx.Client, doc_server: ControlClient,
                                              entry: Entry) -> None:
     golden = entry.data
     for query in golden.get("setup", []):
-        _text(smsc_doc.get(f"/sys/send.php?{query}"))
+        _text(doc_http.get(f"/sys/send.php?{query}"))
     printed = "https://smsc.ua/sys/soap.php?wsdl"
     assert printed in golden["code"]
     code = golden["code"].replace(printed, f"{doc_server.url}/sys/soap.php?wsdl")
@@ -186,10 +196,10 @@ def test_soap_example_runs_in_phps_soapclient(smsc_doc: httpx.Client, doc_server
             assert re.search(rf"\b{name}\b", table), name
 
 
-def test_soap_wsdl_address_serves_the_real_wsdl(smsc_doc: httpx.Client,
+def test_soap_wsdl_address_serves_the_real_wsdl(doc_http: httpx.Client,
                                                doc_server: ControlClient) -> None:
     assert any(e.key == "wsdl" for e in SOAP)
-    response = smsc_doc.get("/sys/soap.php?wsdl")
+    response = doc_http.get("/sys/soap.php?wsdl")
     assert response.status_code == 200
     address = f"{doc_server.url}/sys/soap.php"
     assert canonical(response.content) == canonical(golden_wsdl(address))
@@ -205,7 +215,7 @@ def _print_r(body: str) -> str:
 
 
 @pytest.mark.parametrize("entry", TARGET, ids=[e.key for e in TARGET])
-def test_targetsms_answer_is_the_documents(smsc_doc: httpx.Client, doc_server: ControlClient,
+def test_targetsms_answer_is_the_documents(doc_http: httpx.Client, doc_server: ControlClient,
                                           entry: Entry) -> None:
     golden = entry.data
     if "account" in golden:
@@ -213,11 +223,11 @@ def test_targetsms_answer_is_the_documents(smsc_doc: httpx.Client, doc_server: C
                                **golden["account"])
     sent = ""
     for query in golden.get("setup", []):
-        answer = _text(smsc_doc.get("/sendsms.php?" + query.replace("{id}", sent)))
+        answer = _text(doc_http.get("/sendsms.php?" + query.replace("{id}", sent)))
         sent = sent or _first_number(answer)
     if "advance" in golden:
         doc_server.advance(golden["advance"])
-    response = smsc_doc.get("/sendsms.php?" + golden["query"].replace("{id}", sent))
+    response = doc_http.get("/sendsms.php?" + golden["query"].replace("{id}", sent))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     body = response.content.decode("utf-8")

@@ -89,6 +89,9 @@ EXAMPLE_PATTERNS: dict[str, re.Pattern[str]] = {
                               r"|^\s*[-\w<>]+(?:,[-\w<>]+)+\s*$|^\s*\w+ = <\w+>"),
     "plain answer": re.compile(r"^\s*\d{6,}(?:,\d{6,})*\s*$|^\s*-?\s*error:|\d RUR\s*$"
                                r"|^\s*(?:send|deliver|not_deliver|expired|partly_deliver)\s*$"),
+    # one of a list of plain-text answers ("- Нет отправителя."): a bullet that is a sentence,
+    # not a "name – meaning" or "name - meaning" definition
+    "listed answer": re.compile(r"^-\s+(?!.*\s[-–]\s)[^–]+\.\s*$"),
 }
 
 

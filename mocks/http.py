@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import unquote_to_bytes
 
@@ -90,12 +92,59 @@ def decode_pairs(pairs: list[tuple[bytes, bytes]], encoding: str) -> dict[str, s
     return out
 
 
+def multipart_pairs(content_type: bytes, raw: bytes) -> list[tuple[bytes, bytes]]:
+    """The undecoded text fields of a multipart/form-data body, as PHP puts them in $_POST.
+    Parts with a filename are attachments (002: files go in the body of a POST), not
+    parameters. A body that does not parse gives no fields, never an exception."""
+    try:
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + content_type + b"\r\n\r\n" + raw)
+        if not message.is_multipart():
+            return []
+        pairs = []
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if not isinstance(name, str) or part.get_filename() is not None:
+                continue
+            value = part.get_payload(decode=True)
+            pairs.append((name.encode("utf-8", "surrogateescape"),
+                          value if isinstance(value, bytes) else b""))
+            if len(pairs) >= MAX_FIELDS:
+                break
+        return pairs
+    except Exception:  # the stdlib parser's refusals are not one documented type
+        return []
+
+
+def is_multipart(scope: dict[str, Any]) -> bool:
+    content_type = header(scope, b"content-type") or b""
+    return content_type.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
+
+
+def body_pairs(method: str, content_type: bytes | None, body: bytes) -> list[tuple[bytes, bytes]]:
+    """The undecoded pairs of a body already read, as posted_form reads them: a POSTed form,
+    urlencoded (or with no content type, as PHP reads it) or multipart; nothing otherwise."""
+    if method != "POST":
+        return []
+    kind = (content_type or b"").split(b";", 1)[0].strip().lower()
+    if kind == b"multipart/form-data":
+        return multipart_pairs(content_type or b"", body)
+    if content_type is None or kind == b"application/x-www-form-urlencoded":
+        return form_pairs(body)
+    return []
+
+
 async def posted_form(scope: dict[str, Any], receive: Receive, limit: int
                       ) -> list[tuple[bytes, bytes]]:
-    """The undecoded pairs of a POSTed form (a body with no content type counts as one, as
-    PHP reads it); nothing for other requests. Raises BodyTooLarge past `limit` bytes."""
-    if scope["method"] != "POST" or not (is_form(scope) or header(scope, b"content-type")
-                                         is None):
+    """The undecoded pairs of a POSTed form, urlencoded or multipart (a body with no content
+    type counts as urlencoded, as PHP reads it); nothing for other requests. Raises
+    BodyTooLarge past `limit` bytes."""
+    if scope["method"] != "POST":
+        return []
+    if is_multipart(scope):
+        return multipart_pairs(header(scope, b"content-type") or b"",
+                               await read_body(scope, receive, limit))
+    if not (is_form(scope) or header(scope, b"content-type") is None):
         return []
     return form_pairs(await read_body(scope, receive, limit))
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from mocks import xmlsafe
 from mocks.core.phones import parse as parse_phone
-from mocks.http import decode_pairs, form_pairs, header, is_form
+from mocks.http import body_pairs, decode_pairs, form_pairs, header
 
 MAX_BODY = 2 * 1024 * 1024  # the largest body any dialect reads
 MAX_PHONES = 1000  # numbers looked at in one request
@@ -69,9 +69,8 @@ def _smsc(params: dict[str, str], gateway: Any) -> Facts:
 
 def _form(scope: dict[str, Any], body: bytes, encoding: str | None) -> dict[str, str]:
     """Query and form body merged, the body winning; SMSC's charset when `encoding` is None."""
-    pairs = form_pairs(scope.get("query_string", b""))
-    if scope["method"] == "POST" and (is_form(scope) or header(scope, b"content-type") is None):
-        pairs += form_pairs(body)
+    pairs = form_pairs(scope.get("query_string", b"")) + body_pairs(
+        scope["method"], header(scope, b"content-type"), body)
     if encoding is None:
         charset = next((v for k, v in reversed(pairs) if k == b"charset"), b"")
         encoding = SMSC_CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")

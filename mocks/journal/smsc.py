@@ -11,7 +11,7 @@ from lxml import etree
 from mocks import xmlsafe
 from mocks.core.accounts import Account
 from mocks.core.gateway import Gateway
-from mocks.http import decode_pairs, form_pairs
+from mocks.http import body_pairs, decode_pairs, form_pairs
 from mocks.journal.reading import Reading, text_of
 from mocks.journal.recorder import Record
 from mocks.journal.refusals import Words, replay
@@ -57,10 +57,8 @@ def read(record: Record, gateway: Gateway) -> Reading:
 
 
 def _http_params(record: Record) -> dict[str, str]:
-    pairs = form_pairs(record.query)
-    if record.method == "POST" and (not record.content_type or record.content_type.split(
-            b";", 1)[0].strip().lower() == b"application/x-www-form-urlencoded"):
-        pairs += form_pairs(record.body)
+    pairs = form_pairs(record.query) + body_pairs(record.method, record.content_type or None,
+                                                  record.body)
     charset = b""
     for name, value in pairs:
         if name == b"charset":

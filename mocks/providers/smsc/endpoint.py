@@ -21,10 +21,10 @@ from mocks.http import (
     CommandApp,
     Receive,
     Send,
+    body_pairs,
     decode_pairs,
     form_pairs,
     header,
-    is_form,
     posted_form,
     respond,
 )
@@ -179,10 +179,8 @@ class Endpoint(CommandApp[Command]):
     def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
                        ) -> Answer | None:
         """Error `code` in the request's fmt and charset; send.php echoes a client id."""
-        pairs = form_pairs(scope.get("query_string", b""))
-        if scope["method"] == "POST" and (is_form(scope) or header(scope, b"content-type")
-                                          is None):
-            pairs += form_pairs(body)
+        pairs = form_pairs(scope.get("query_string", b"")) + body_pairs(
+            scope["method"], header(scope, b"content-type"), body)
         codec = _codec(pairs)
         params = decode_pairs(pairs, codec)
         fmt = _fmt(params)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from functools import partial
@@ -24,7 +26,10 @@ from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.providers.targetsms.routes import routes as targetsms_routes
 from mocks.runtime import Runtime
+from mocks.store import Persistence
 from mocks.ui.routes import routes as ui_routes
+
+log = logging.getLogger("mocks.app")
 
 TICK_SECONDS = 0.05
 FREEZE_SECONDS = 5.0
@@ -45,6 +50,8 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+            if runtime.persistence is not None:
+                runtime.persistence.close()
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
     app = EmulatorApp(providers, routes=[*providers, *control_routes, *ui_routes],
@@ -53,6 +60,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
     app.state.gateway = runtime.gateway
     app.faults = runtime.faults
     app.journal = runtime.journal if runtime.journal.size else None
+    app.persistence = runtime.persistence
     return app
 
 
@@ -67,9 +75,12 @@ class EmulatorApp(Starlette):
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
         self.faults = Book()  # the runtime's, once built
+        self.persistence: Persistence | None = None  # with --data-dir: commits before answers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            if self.persistence is not None:
+                send = self.persistence.committing(send)
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self
@@ -81,6 +92,15 @@ class EmulatorApp(Starlette):
                     await self.journal.around(endpoint, scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+def _commit(persistence: Persistence) -> None:
+    """What timers did between requests goes to disk; a failing disk is logged, not fatal
+    (the changes stay noted, and the next commit tries again)."""
+    try:
+        persistence.commit()
+    except sqlite3.Error:
+        log.exception("cannot write the data dir")
 
 
 async def _tick_forever(runtime: Runtime) -> None:
@@ -95,6 +115,8 @@ async def _tick_forever(runtime: Runtime) -> None:
         while True:
             if runtime.gateway.clock.speed > 0:
                 runtime.gateway.tick()
+            if runtime.persistence is not None:
+                _commit(runtime.persistence)
             for batch in runtime.outbox.take_due():
                 task = asyncio.create_task(deliver(runtime.outbox, batch, sending))
                 tasks.add(task)

@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
                             "advanced through /_mock/clock/advance)")
     serve.add_argument("--clock-speed", type=float, metavar="X",
                        help="with a real clock, run X times faster than wall time")
+    serve.add_argument("--data-dir", metavar="DIR",
+                       help="keep accounts, messages, templates and the clock in SQLite in DIR "
+                            "and resume from it on the next start (default: memory only)")
     return parser
 
 
@@ -38,10 +41,11 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from mocks.app import SERVED
     from mocks.server import bind, serve_forever
+    from mocks.store import StoreError
 
     try:
         settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed, freeze_gc=True)
+                        seed=args.seed, freeze_gc=True, data_dir=args.data_dir)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -59,7 +63,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {url} "
               f"(control API: {url}/_mock/, clock: {settings.clock})", flush=True)
 
-    serve_forever(settings, sock, ready)
+    try:
+        serve_forever(settings, sock, ready)
+    except StoreError as exc:
+        print(f"sms-mocks: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -32,16 +32,25 @@ class Database:
         self._lock = _lock(self.directory)
         path = self.directory / FILE
         try:
-            # autocommit mode: transactions are explicit (transaction()), one at a time
+            # autocommit mode: transactions are explicit (transaction()), one at a time;
+            # the server's thread is not the one that opens it (check_same_thread)
             self.connection = sqlite3.connect(path, isolation_level=None,
                                               check_same_thread=False)
+        except sqlite3.Error as exc:
+            self._lock.close()
+            raise StoreError(f"data dir {self.directory}: {path.name} cannot be opened "
+                             f"({exc})") from None
+        try:
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute("PRAGMA synchronous=NORMAL")
             self.fresh = self._prepare()
-        except sqlite3.DatabaseError as exc:
-            self._lock.close()
+        except sqlite3.Error as exc:
+            self.close()
             raise StoreError(f"data dir {self.directory}: {path.name} cannot be used "
                              f"({exc})") from None
+        except BaseException:
+            self.close()
+            raise
 
     def _prepare(self) -> bool:
         """Create the tables in an empty database, or check a used one's version; True if

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -46,6 +48,12 @@ class Persistence:
         self._clock_written: tuple[float, float] | None = None
         try:
             self._stored = self._read_state()
+            # the latest moment a stored message saw, which a resumed clock never reads before
+            self._latest = self.db.connection.execute(
+                "SELECT max(max(created_at, state_at)) FROM messages").fetchone()[0] or 0.0
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StoreError(f"data dir {self.db.directory}: cannot be read ({exc})") from None
         except BaseException:
             self.db.close()
             raise
@@ -64,10 +72,8 @@ class Persistence:
         clock = self._stored.get("clock")
         if not clock:
             return configured
-        reading, speed = float(clock[0]), float(clock[1])
-        latest = self.db.connection.execute(
-            "SELECT max(max(created_at, state_at)) FROM messages").fetchone()[0]
-        reading = max(reading, latest or 0.0)
+        reading, speed = clock
+        reading = max(reading, self._latest)
         if speed > 0:
             reading = max(reading, configured.now())
         return Clock(speed=speed, start=min(reading, LATEST))
@@ -79,29 +85,41 @@ class Persistence:
         self._gateway = gateway
         try:
             stored_accounts = set() if self.fresh else self._load(gateway)
+            if self.fresh:
+                self.changes.cleared = True  # write the whole configured state
+            for account in gateway.accounts:
+                if account.key not in stored_accounts:
+                    self.changes.accounts.add(account)
+            self.commit()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise StoreError(f"data dir {self.db.directory}: cannot be read or written "
+                             f"({exc})") from None
         except BaseException:
             self.db.close()
             raise
         gateway.changes = self.changes
         gateway.events.subscribe(self._noted)
-        if self.fresh:
-            self.changes.cleared = True  # write the whole configured state
-        for account in gateway.accounts:
-            if account.key not in stored_accounts:
-                self.changes.accounts.add(account)
-        self.commit()
 
     def _read_state(self) -> dict[str, Any]:
+        """The counters and the clock, checked ({} state for a dir never committed to)."""
         row = self.db.connection.execute("SELECT value FROM meta WHERE key = ?",
                                          (STATE_KEY,)).fetchone()
-        if row is None:
-            return {}
         try:
-            state = json.loads(row[0])
-        except ValueError:
-            state = None
-        if not isinstance(state, dict):
-            raise StoreError(f"data dir {self.db.directory}: its meta state is damaged")
+            state = json.loads(row[0]) if row is not None else {}
+            if not isinstance(state, dict):
+                raise ValueError("not an object")
+            clock = state.get("clock")
+            if clock is not None:
+                reading, speed = float(clock[0]), float(clock[1])
+                if not (math.isfinite(reading) and math.isfinite(speed) and speed >= 0):
+                    raise ValueError("a clock out of range")
+                state["clock"] = (reading, speed)
+            state["next_message_id"] = int(state.get("next_message_id", 1))
+            state["batches"] = int(state.get("batches", 0))
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            raise StoreError(f"data dir {self.db.directory}: its meta state is damaged "
+                             f"({exc})") from None
         return state
 
     def _load(self, gateway: Gateway) -> set[tuple[str, str]]:
@@ -120,10 +138,10 @@ class Persistence:
             message = self.codec.message(row, gateway.accounts.get)
             if message is not None:
                 messages.append(message)
-        next_id = int(self._stored.get("next_message_id", 1))
+        next_id = self._stored["next_message_id"]
         if messages:
             next_id = max(next_id, messages[-1].id + 1)
-        gateway.store.restore(messages, next_id, int(self._stored.get("batches", 0)))
+        gateway.store.restore(messages, next_id, self._stored["batches"])
         for message in messages:
             gateway.engine.resume(message)
         log.info("data dir %s: %d accounts, %d messages, %d timers resumed",

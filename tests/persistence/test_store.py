@@ -266,3 +266,20 @@ def test_a_dir_that_cannot_be_made_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match="data dir"):
         runtime(tmp_path / "file" / "sub")
+
+
+def test_a_data_dir_missing_a_table_is_refused(tmp_path: Path) -> None:
+    runtime(tmp_path).persistence.db.close()  # type: ignore[union-attr]
+    with sqlite3.connect(tmp_path / FILE) as conn:
+        conn.execute("DROP TABLE messages")
+    with pytest.raises(StoreError, match="cannot be read"):
+        runtime(tmp_path)
+
+
+@pytest.mark.parametrize("state", ['{"clock": "soon"}', "[]", "{", '{"clock": [1, -1]}'])
+def test_a_damaged_meta_state_is_refused(tmp_path: Path, state: str) -> None:
+    runtime(tmp_path).persistence.db.close()  # type: ignore[union-attr]
+    with sqlite3.connect(tmp_path / FILE) as conn:
+        conn.execute("UPDATE meta SET value = ?", (state,))
+    with pytest.raises(StoreError, match="meta state is damaged"):
+        runtime(tmp_path)

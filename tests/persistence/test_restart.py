@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -144,7 +144,13 @@ LONG = "Сообщение под нагрузкой, длиннее семид�
 def _load(port: int, worker: int, acked: list[tuple[str, str, str, Decimal]],
           stop: threading.Event) -> None:
     """Send as fast as one keep-alive connection can; keep what was answered in full."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    with closing(http.client.HTTPConnection("127.0.0.1", port, timeout=5)) as conn:
+        _send_until_killed(conn, worker, acked, stop)
+
+
+def _send_until_killed(conn: http.client.HTTPConnection, worker: int,
+                       acked: list[tuple[str, str, str, Decimal]], stop: threading.Event
+                       ) -> None:
     n = 0
     while not stop.is_set():
         n += 1

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -252,3 +253,23 @@ def test_without_a_data_dir_a_restart_forgets(tmp_path: Path, data_dir: bool) ->
             process.send_signal(signal.SIGTERM)
             process.communicate(timeout=15)
     assert (tmp_path / FILE).exists() is data_dir
+
+
+def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> None:
+    """Read the data dir from outside the moment each answer arrives: the message and the
+    balance it paid are already there (the ticker's commit every 50 ms cannot explain 20 in
+    a row)."""
+    from mocks.config import load
+    from mocks.server import ServerThread
+
+    with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
+            httpx.Client(base_url=server.url) as client, \
+            closing(sqlite3.connect(f"file:{tmp_path / FILE}?mode=ro", uri=True)) as db:
+        for n in range(1, 21):
+            answer = client.get("/sys/send.php", params={
+                **SMSC, "phones": f"7999123{n:04d}", "mes": f"hi {n}", "fmt": 3}).json()
+            row = db.execute("SELECT text FROM messages WHERE ext_id = ? AND login = 'alex'",
+                             (str(answer["id"]),)).fetchone()
+            assert row == (f"hi {n}",)
+            spec = db.execute("SELECT spec FROM accounts WHERE login = 'alex'").fetchone()
+            assert json.loads(spec[0])["balance"] == str(Decimal("1000.00") - n * Decimal("1.40"))

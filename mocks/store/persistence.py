@@ -39,6 +39,22 @@ _INSERT_ACCOUNT = "INSERT OR REPLACE INTO accounts VALUES (?, ?, ?, ?)"
 STATE_KEY = "state"  # meta: the id counters and the clock
 
 
+def _write(conn: sqlite3.Connection, statement: str, values: list[tuple[Any, ...]]) -> None:
+    try:
+        conn.executemany(statement, values)
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON's "\ud800" in a control-API body): SQLite takes UTF-8 only.
+        # The JSON columns keep it escaped; plain columns get U+FFFD rather than stop every
+        # later commit.
+        conn.executemany(statement, [tuple(_scrub(v) for v in row) for row in values])
+
+
+def _scrub(value: object) -> object:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 class Persistence:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.db = Database(directory)
@@ -174,9 +190,9 @@ class Persistence:
                 accounts = [a for a in changes.accounts
                             if gateway.accounts.get(a.provider, a.login) is a]
             if accounts:
-                conn.executemany(_INSERT_ACCOUNT, [rows.account_row(a) for a in accounts])
+                _write(conn, _INSERT_ACCOUNT, [rows.account_row(a) for a in accounts])
             if changes.messages:
-                conn.executemany(_INSERT_MESSAGE, [
+                _write(conn, _INSERT_MESSAGE, [
                     self.codec.row(m) for m in changes.messages.values() if store.get(m.id) is m])
             if changes.deleted:
                 conn.executemany("DELETE FROM messages WHERE id = ?",

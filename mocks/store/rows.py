@@ -2,7 +2,8 @@
 
 An account is stored as the spec the control API takes (its view plus the password), so the
 one parser that checks configuration files and POST bodies also reads it back. A message is a
-row of plain columns; its outcome is a short JSON list, decoded once per distinct value.
+row of plain columns; its outcome is a short JSON list, decoded once per distinct value. JSON
+is written ASCII-escaped, so even a lone surrogate from a JSON body comes back exactly.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ MessageRow = tuple[Any, ...]
 # accounts ---------------------------------------------------------------------------------
 def account_row(account: Account) -> AccountRow:
     spec = {**account_view(account), "password": account.password}
-    return (account.provider, account.login, json.dumps(spec, ensure_ascii=False),
+    return (account.provider, account.login, json.dumps(spec),
             account.ids_issued)
 
 
@@ -67,7 +68,7 @@ class MessageCodec:
                 m.sender, m.parts, str(m.cost), m.created_at, m.send_at, m.valid_until,
                 int(m.state), m.state_at, m.err, text, m.due, m.encoding, m.channel,
                 m.comment, m.sent_at, m.batch, int(m.pay_on_delivery),
-                json.dumps(m.extra, ensure_ascii=False) if m.extra is not None else None)
+                json.dumps(m.extra) if m.extra is not None else None)
 
     def message(self, row: MessageRow, account_of: Callable[[str, str], Account | None]
                 ) -> Message | None:
@@ -141,7 +142,7 @@ DIALECT_STATE: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
 def dialect_json(name: str, value: Any) -> str | None:
     """The JSON of a dialect's state; None for a name this store does not keep."""
     codec = DIALECT_STATE.get(name)
-    return json.dumps(codec[0](value), ensure_ascii=False) if codec else None
+    return json.dumps(codec[0](value)) if codec else None
 
 
 def dialect_from(name: str, text: str) -> Any:

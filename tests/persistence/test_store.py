@@ -283,3 +283,19 @@ def test_a_damaged_meta_state_is_refused(tmp_path: Path, state: str) -> None:
         conn.execute("UPDATE meta SET value = ?", (state,))
     with pytest.raises(StoreError, match="meta state is damaged"):
         runtime(tmp_path)
+
+
+def test_a_lone_surrogate_from_a_json_body_neither_stops_commits_nor_changes(
+        tmp_path: Path) -> None:
+    from mocks.config import account_from_spec
+    first = runtime(tmp_path)
+    odd = account_from_spec({"provider": "smsc", "login": "odd\ud800", "password": "p",
+                             "api_keys": ["k"]})
+    first.gateway.accounts.add(odd)
+    first.gateway.touched(odd)
+    first.persistence.commit()  # type: ignore[union-attr]
+    send(first, "79991234567")  # later commits still work
+    second = restart(first, tmp_path)
+    kept = second.gateway.by_api_key("smsc", "k")
+    assert kept is not None and kept.login == "odd\ud800"
+    assert [m.text for m in second.gateway.messages()] == ["hello"]

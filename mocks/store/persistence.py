@@ -2,9 +2,10 @@
 
 The core notes what changes (core/changes.py: the account a send charged, each message a
 status event names, a deleted message, a dialect's templates, a reset); commit() writes all of
-it in one transaction. The app commits before the first byte of every HTTP answer leaves
-(committing()), and its ticker commits what timers did between requests, so an answer a client
-has seen is never ahead of the disk, and a batch of changes is never half written.
+it in one transaction. The app holds the first byte of every HTTP answer until what is pending
+is committed (committing(): the answers that start in one turn of the event loop share one
+commit), and its ticker commits what timers did between requests, so an answer a client has
+seen is never ahead of the disk, and a batch of changes is never half written.
 
 On start the data dir's accounts, messages, templates and clock are loaded over the
 configured state, and every message that was waiting for a transition gets its timer back at
@@ -13,6 +14,7 @@ the time it was due.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -62,6 +64,7 @@ class Persistence:
         self.codec = rows.MessageCodec()
         self._gateway: Gateway | None = None
         self._clock_written: tuple[float, float] | None = None
+        self._waiter: asyncio.Future[None] | None = None  # the commit the loop runs next
         try:
             self._stored = self._read_state()
             # the latest moment a stored message saw, which a resumed clock never reads before
@@ -212,15 +215,43 @@ class Persistence:
         changes.done()
         self._clock_written = setting
 
+    @property
+    def pending(self) -> bool:
+        """Something is not on disk yet."""
+        gateway = self._gateway
+        return bool(self.changes) or (gateway is not None
+                                      and gateway.clock.setting() != self._clock_written)
+
     def committing(self, send: Send) -> Send:
-        """An ASGI send that commits before an answer starts: what the answer reports is
-        on disk before the client can read it."""
+        """An ASGI send that holds an answer's start until what is pending is committed:
+        what the answer reports is on disk before the client can read it."""
         async def send_committed(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                self.commit()
+            if message["type"] == "http.response.start" and self.pending:
+                await self._group_commit()
             await send(message)
 
         return send_committed
+
+    async def _group_commit(self) -> None:
+        """Join the commit the loop runs next (one transaction for every answer that starts
+        in this turn of the loop, so concurrent clients share it), or schedule it."""
+        waiter = self._waiter
+        if waiter is None:
+            loop = asyncio.get_running_loop()
+            waiter = self._waiter = loop.create_future()
+            loop.call_soon(self._commit_group)
+        await asyncio.shield(waiter)  # a client that goes away does not cancel the others'
+
+    def _commit_group(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        assert waiter is not None
+        try:
+            self.commit()
+        except Exception as exc:  # each waiting answer fails (uvicorn answers 500)
+            waiter.set_exception(exc)
+            waiter.exception()  # retrieved here too: no "never retrieved" when all left
+            return
+        waiter.set_result(None)
 
     def close(self) -> None:
         try:

@@ -273,3 +273,28 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
             assert row == (f"hi {n}",)
             spec = db.execute("SELECT spec FROM accounts WHERE login = 'alex'").fetchone()
             assert json.loads(spec[0])["balance"] == str(Decimal("1000.00") - n * Decimal("1.40"))
+
+
+def test_a_failing_disk_acknowledges_nothing_and_the_next_commit_catches_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mocks.config import load
+    from mocks.server import ServerThread
+
+    with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
+            httpx.Client(base_url=server.url) as client:
+        persistence = server.app.persistence
+        working = persistence.db.transaction
+
+        @contextmanager
+        def broken() -> Iterator[sqlite3.Connection]:
+            raise sqlite3.OperationalError("disk I/O error")
+            yield  # pragma: no cover
+
+        monkeypatch.setattr(persistence.db, "transaction", broken)
+        answer = client.get("/sys/send.php", params={**SMSC, "phones": "79991234567",
+                                                     "mes": "while broken", "fmt": 3})
+        assert (answer.status_code, answer.text) == (500, "Internal Server Error")
+        monkeypatch.setattr(persistence.db, "transaction", working)
+        assert client.get("/_mock/health").status_code == 200  # committed before answering
+        with closing(sqlite3.connect(tmp_path / FILE)) as db:
+            assert db.execute("SELECT text FROM messages").fetchall() == [("while broken",)]

@@ -170,7 +170,7 @@ class Persistence:
     # writing -----------------------------------------------------------------------------
     def _noted(self, event: StatusEvent) -> None:
         message = event.message
-        self.changes.messages[message.id] = message
+        self.changes.message(message)
         if event.state.final:  # a refund may come with it
             self.changes.accounts.add(message.account)
 

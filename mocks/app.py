@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from functools import partial
@@ -27,7 +29,10 @@ from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
 from mocks.providers.targetsms.routes import routes as targetsms_routes
 from mocks.runtime import Runtime
+from mocks.store import Persistence
 from mocks.ui.routes import routes as ui_routes
+
+log = logging.getLogger("mocks.app")
 
 TICK_SECONDS = 0.05
 CALLBACKS_AT_ONCE = 8
@@ -48,6 +53,8 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+            if runtime.persistence is not None:
+                runtime.persistence.close()
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
     owners = {route.path: name for name, routes in (("smsc", smsc_routes),
@@ -60,6 +67,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
     app.state.gateway = runtime.gateway
     app.faults = runtime.faults
     app.journal = runtime.journal if runtime.journal.size else None
+    app.persistence = runtime.persistence
     return app
 
 
@@ -80,10 +88,13 @@ class EmulatorApp(Starlette):
         self._owners = owners or {}  # provider path → provider
         self.faults = Book()  # the runtime's, once built
         self.requests = 0  # HTTP requests begun, so the heap keeper can tell when it is idle
+        self.persistence: Persistence | None = None  # with --data-dir: commits before answers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             self.requests += 1
+            if self.persistence is not None:
+                send = self.persistence.committing(send)
             owner = self._owners.get(scope["path"])
             if owner is not None and provider_of_host(header(scope, b"host")) not in (None, owner):
                 await NOT_FOUND(scope, receive, send)
@@ -101,6 +112,15 @@ class EmulatorApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
+def _commit(persistence: Persistence) -> None:
+    """What timers did between requests goes to disk; a failing disk is logged, not fatal
+    (the changes stay noted, and the next commit tries again)."""
+    try:
+        persistence.commit()
+    except sqlite3.Error:
+        log.exception("cannot write the data dir")
+
+
 async def _tick_forever(runtime: Runtime, app: EmulatorApp) -> None:
     """A moving clock fires due transitions on its own, so events and callbacks flow, and the
     outbox's due callbacks go out. A long-running server also keeps its garbage collector out
@@ -114,6 +134,8 @@ async def _tick_forever(runtime: Runtime, app: EmulatorApp) -> None:
         while True:
             if runtime.gateway.clock.speed > 0:
                 runtime.gateway.tick()
+            if runtime.persistence is not None:
+                _commit(runtime.persistence)
             for batch in runtime.outbox.take_due():
                 task = asyncio.create_task(deliver(runtime.outbox, batch, sending))
                 tasks.add(task)

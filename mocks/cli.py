@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
                             "advanced through /_mock/clock/advance)")
     serve.add_argument("--clock-speed", type=float, metavar="X",
                        help="with a real clock, run X times faster than wall time")
+    serve.add_argument("--data-dir", metavar="DIR",
+                       help="keep accounts, messages, templates and the clock in SQLite in DIR "
+                            "and resume from it on the next start (default: memory only)")
     tls_options.add_arguments(serve)
     conformance = commands.add_parser(
         "conformance", help="run the conformance scenarios against a deployment")
@@ -52,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from mocks.app import SERVED
     from mocks.server import Listener, bind, serve_forever
+    from mocks.store import StoreError
     from mocks.tls.files import TlsError
 
     try:
         settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed, freeze_gc=True)
+                        seed=args.seed, freeze_gc=True, data_dir=args.data_dir)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -86,7 +90,11 @@ def _serve(args: argparse.Namespace) -> int:
         for line in tls_options.describe(tls) if tls else ():
             print(line, flush=True)
 
-    serve_forever(settings, listeners, ready, tls)
+    try:
+        serve_forever(settings, listeners, ready, tls)
+    except StoreError as exc:
+        print(f"sms-mocks: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

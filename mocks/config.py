@@ -92,6 +92,7 @@ class Settings:
         default_factory=lambda: [dict(a) for a in DEFAULT_ACCOUNTS])
     outcomes: list[dict[str, Any]] = field(default_factory=list)  # [[outcomes]] rules
     faults: list[dict[str, Any]] = field(default_factory=list)  # [[faults]] rule specs
+    data_dir: str | None = None  # --data-dir: keep the sandbox in SQLite there (mocks/store)
 
     def limits(self) -> Limits:
         return Limits(dict(self.rules))

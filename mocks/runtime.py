@@ -12,6 +12,7 @@ from mocks.faults.rules import Book
 from mocks.journal.recorder import Journal
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
+from mocks.store import Persistence
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -24,9 +25,15 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.internal_errors = 0
-        self.gateway = Gateway(clock=make_clock(settings), timings=settings.timings,
-                               limits=settings.limits())
+        # With a data dir the stored state is loaded over the configured one (mocks/store).
+        self.persistence = Persistence(settings.data_dir) if settings.data_dir else None
+        clock = make_clock(settings)
+        if self.persistence is not None:
+            clock = self.persistence.resumed_clock(clock)
+        self.gateway = Gateway(clock=clock, timings=settings.timings, limits=settings.limits())
         self._load_accounts(self.gateway.accounts)
+        if self.persistence is not None:
+            self.persistence.attach(self.gateway)
         self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
         self.outbox = Outbox(self.gateway.clock)
         smsc_callbacks.attach(self.gateway.events, self.outbox)

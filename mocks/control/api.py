@@ -90,8 +90,10 @@ async def put_account(request: Request) -> JSONResponse:
     current = gateway.accounts.get(fresh.provider, fresh.login)
     if current is None:
         gateway.accounts.add(fresh)
+        gateway.touched(fresh)
         return JSONResponse(account_view(fresh), status_code=201)
     _update(gateway, current, fresh, body)
+    gateway.touched(current)
     return JSONResponse(account_view(current))
 
 

@@ -80,6 +80,7 @@ async def patch_limits(request: Request) -> JSONResponse:
         if isinstance(current, bool):
             current = {"enabled": current}
         account.limits[name] = {**current, **table}
+    gateway.touched(account)
     return JSONResponse(limits_view(gateway, account))
 
 

@@ -7,7 +7,6 @@ different customers of two different companies.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,7 +79,7 @@ class Account:
     notify_groups: dict[str, NotifyGroup] = field(default_factory=dict)  # SMSC ping.php jobs
     carrier: str = "healthy"  # a carriers.CARRIERS profile for messages without a rule
     _password_md5: str = ""
-    _next_id: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    ids_issued: int = 0  # ext ids next_id() has handed out (a plain int, so it can be stored)
 
     def __post_init__(self) -> None:
         self.balance = to_money(self.balance)
@@ -100,7 +99,8 @@ class Account:
         return given == self.password or given == self._password_md5
 
     def next_id(self) -> int:
-        return next(self._next_id)
+        self.ids_issued += 1
+        return self.ids_issued
 
     def default_sender(self) -> str:
         for name, state in self.senders.items():

@@ -35,6 +35,11 @@ class Clock:
             return "virtual"
         return "real" if self._speed == 1 else "accelerated"
 
+    def setting(self) -> tuple[float, float]:
+        """(base, speed): changes only when the clock is advanced, set or re-sped, so a store
+        can tell when to write the clock without comparing readings that move by themselves."""
+        return (self._base, self._speed)
+
     def now(self) -> float:
         if self._speed == 0:
             return self._base

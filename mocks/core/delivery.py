@@ -158,6 +158,12 @@ class DeliveryEngine:
         self._polls.pop(message.id, None)
         self.finish(message, outcome.final, at, outcome.err)
 
+    def resume(self, message: Message) -> None:
+        """Re-arm a stored message's pending transition (after a restart): it fires when
+        message.due comes, exactly as the timer it had would have."""
+        if message.due is not None:
+            self._timers.push(message.due, message)
+
     def clear(self) -> None:
         self._timers.clear()
         self._polls.clear()

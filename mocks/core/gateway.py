@@ -17,6 +17,7 @@ from typing import Any
 
 from mocks.core import carriers, outcomes
 from mocks.core.accounts import Account, AccountRegistry, SenderState
+from mocks.core.changes import Changes
 from mocks.core.clock import Clock
 from mocks.core.delivery import DeliveryEngine, Timings
 from mocks.core.events import EventBus
@@ -189,6 +190,8 @@ class Gateway:
     # The control API's outcome rules, oldest first; the newest that matches decides.
     outcome_rules: list[outcomes.OutcomeRule] = field(default_factory=list)
     throttle: carriers.Throttle = field(default_factory=carriers.Throttle)
+    # Set by a store (--data-dir) to note what it must write; None keeps everything in memory.
+    changes: Changes | None = None
 
     def __post_init__(self) -> None:
         self.engine = DeliveryEngine(self.events, self.timings, on_final=self._settle)
@@ -237,6 +240,8 @@ class Gateway:
         """Accept a send (or only price it, with dry_run): all recipients or none are charged."""
         ext_id = request.ext_id
         batch = 0
+        if self.changes is not None:  # its ids, balance and packages may change
+            self.changes.accounts.add(account)
         if ext_id is None and not dry_run:
             if request.id_from_batch:
                 batch = self.store.new_batch()
@@ -478,6 +483,18 @@ class Gateway:
         if message.due is not None:
             message.due = None  # its timer entry goes stale
         self.store.remove(message)
+        if self.changes is not None:
+            self.changes.delete(message)
+
+    def touched(self, account: Account) -> None:
+        """An account was changed outside a send (the control API): a store writes it."""
+        if self.changes is not None:
+            self.changes.accounts.add(account)
+
+    def dialect_changed(self, name: str) -> None:
+        """A dialect changed what it keeps in dialect_state[name]: a store writes it."""
+        if self.changes is not None:
+            self.changes.dialect.add(name)
 
     def messages(self, predicate: Callable[[Message], bool] | None = None) -> Iterable[Message]:
         return (m for m in self.store if predicate is None or predicate(m))
@@ -486,6 +503,8 @@ class Gateway:
     def clear(self) -> None:
         """Forget every message, timer and counter (accounts stay)."""
         self.dialect_state.clear()
+        if self.changes is not None:
+            self.changes.clear_all()
         self.store.clear()
         self.engine.clear()
         for window in self.windows.values():

@@ -175,6 +175,26 @@ class MessageStore:
         elif found is message:
             del by_ext[message.ext_id]
 
+    @property
+    def next_id(self) -> int:
+        """The id new_id() hands out next (ids below it are never handed out again)."""
+        return self._first_id + len(self._items)
+
+    @property
+    def batches(self) -> int:
+        return self._batches
+
+    def restore(self, messages: list[Message], next_id: int, batches: int) -> None:
+        """Take back stored messages (ascending ids) into an empty store, numbering on from
+        next_id and batches, as if it had never stopped."""
+        if self._items:
+            raise ValueError("restore into an empty store only")
+        self._first_id = min(messages[0].id, next_id) if messages else next_id
+        for message in messages:
+            self.add(message)
+        self._items.extend([None] * (next_id - self.next_id))
+        self._batches = max(self._batches, batches)
+
     def clear(self) -> None:
         self._first_id += len(self._items)  # ids are never reused
         self._items = []

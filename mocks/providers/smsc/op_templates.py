@@ -12,7 +12,6 @@ identical requests a minute (rule smsc.op_templates_identical).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import count
 
 from mocks.core.accounts import SenderState
 from mocks.providers.smsc import codes, formats
@@ -44,14 +43,18 @@ class OpTemplate:
 @dataclass(slots=True)
 class OpTemplates:
     by_key: dict[tuple[tuple[str, str], str, str, str], OpTemplate]
-    ids: count[int]
+    issued: int = 0  # the last id handed out (a plain int, so a store can keep it)
+
+    def next_id(self) -> int:
+        self.issued += 1
+        return self.issued
 
 
 def _state(call: Call) -> OpTemplates:
     state = call.gateway.dialect_state
     found: OpTemplates | None = state.get(STATE)
     if found is None:
-        found = state[STATE] = OpTemplates({}, count(1))
+        found = state[STATE] = OpTemplates({})
     return found
 
 
@@ -81,9 +84,10 @@ def op_templates(call: Call) -> str:
             rows.append(_row(key, NOT_SAVED, 0))
         else:
             refused = any(word in msg.lower() for word in account.banned_words)
-            template = state.by_key[index] = OpTemplate(next(state.ids), gateway.now(),
+            template = state.by_key[index] = OpTemplate(state.next_id(), gateway.now(),
                                                         refused)
             rows.append(_row(key, ADDED, template.id))
+            gateway.dialect_changed(STATE)
     return _render(call.fmt, rows)
 
 

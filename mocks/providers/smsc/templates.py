@@ -10,7 +10,6 @@ be saved (error 5, "Ошибка сохранения или удаления").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import count
 
 from mocks.providers.smsc import codes, formats
 from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
@@ -46,20 +45,22 @@ class Templates:
     """Every account's templates; ids count across the server."""
 
     by_account: dict[tuple[str, str], dict[int, Template]]
-    ids: count[int]
+    issued: int = 0  # the last id handed out (a plain int, so a store can keep it)
 
 
 def _store(call: Call) -> dict[int, Template]:
     state = call.gateway.dialect_state
     templates: Templates | None = state.get(STATE)
     if templates is None:
-        templates = state[STATE] = Templates({}, count(1))
+        templates = state[STATE] = Templates({})
     return templates.by_account.setdefault(call.account.key, {})
 
 
 def _next_id(call: Call) -> int:
     _store(call)
-    return next(call.gateway.dialect_state[STATE].ids)
+    templates: Templates = call.gateway.dialect_state[STATE]
+    templates.issued += 1
+    return templates.issued
 
 
 def _format(value: str | None) -> str:
@@ -108,6 +109,7 @@ def templates(call: Call) -> str:
             raise SmscError(NOT_SAVED, description=NOT_SAVED_TEXT)
         template.id = _next_id(call)
         _store(call)[template.id] = template
+        call.gateway.dialect_changed(STATE)
         return _created(fmt, template.id)
     if command == "get":
         rows = [t.fields() for t in sorted(_store(call).values(), key=lambda t: t.id)]
@@ -119,6 +121,7 @@ def templates(call: Call) -> str:
     template = _find(call)
     if command == "del":
         del _store(call)[template.id]
+        call.gateway.dialect_changed(STATE)
         return formats.ok(fmt)
     name = _sized(p.get("name", "").strip(), MAX_NAME)
     message = _sized(p.get("msg", ""), MAX_TEXT)
@@ -128,6 +131,7 @@ def templates(call: Call) -> str:
     template.message = message or template.message
     template.format, template.sender = form, sender
     template.flag = _flag(call, template.flag)
+    call.gateway.dialect_changed(STATE)
     return formats.ok(fmt)
 
 

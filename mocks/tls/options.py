@@ -60,7 +60,7 @@ def prepare(args: argparse.Namespace) -> TlsFiles | None:
 
 
 def _data_tls_dir(args: argparse.Namespace) -> Path | None:
-    # With a data directory (--data-dir, where one exists), the CA lives beside the data.
+    # With --data-dir the CA lives beside the sandbox it serves.
     data_dir = getattr(args, "data_dir", None)
     return Path(data_dir) / "tls" if data_dir else None
 

@@ -73,3 +73,17 @@ def test_the_default_tls_dir_follows_xdg_data_home(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_dir() == tmp_path / "home" / ".local" / "share" / "sms-mocks" / "tls"
+
+
+def test_with_a_data_dir_the_ca_lives_in_it(tmp_path: Path) -> None:
+    """--tls with --data-dir and no --tls-dir keeps the CA beside the sandbox it serves."""
+    import argparse
+
+    from mocks.tls import options
+
+    args = argparse.Namespace(tls=True, tls_port=[], tls_dir=None, tls_name=[], tls_cert=None,
+                              tls_key=None, data_dir=str(tmp_path / "data"))
+    files = options.prepare(args)
+    assert files is not None
+    assert files.ca is not None and files.ca.parent == tmp_path / "data" / "tls"
+    assert files.ca.exists() and files.cert.parent == files.ca.parent

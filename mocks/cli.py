@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import os
 import sys
+from collections.abc import Mapping
 
-from mocks import __version__
-from mocks.config import ConfigError, load
+from mocks import __version__, environment
+from mocks.config import DEFAULT_RULES, LOG_FORMATS, ConfigError, load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,26 +28,77 @@ def _parser() -> argparse.ArgumentParser:
                             "advanced through /_mock/clock/advance)")
     serve.add_argument("--clock-speed", type=float, metavar="X",
                        help="with a real clock, run X times faster than wall time")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="lets clients other than loopback use /_mock/ when they send it")
+    serve.add_argument("--log-format", choices=LOG_FORMATS,
+                       help="a line per provider request on stderr (default: text)")
+    environment.mention_variables(serve)
+    health = commands.add_parser("health", help="exit 0 if a server answers /_mock/health")
+    health.add_argument("--url", help="the server (default: http://127.0.0.1:$SMS_MOCKS_PORT, "
+                                      "else port 7214)")
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds (default 3)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def serve_parser() -> argparse.ArgumentParser:
+    """The `serve` subcommand's parser: its options are what SMS_MOCKS_* variables stand for."""
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices["serve"]
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser()
+    if argv[:1] == ["serve"]:
+        try:
+            argv = ["serve", *environment.arguments_from(serve_parser(), environ), *argv[1:]]
+        except ValueError as exc:
+            print(f"sms-mocks: {exc}", file=sys.stderr)
+            return 2
+    args = parser.parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        return _serve(args, environ)
+    if args.command == "health":
+        return _health(args, environ)
     return 2  # pragma: no cover - argparse requires a command
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from mocks.health import check, default_url
+
+    healthy, said = check(args.url or default_url(environ), args.timeout)
+    print(said, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
+
+
+def known_variables() -> set[str]:
+    return ({v for v, _ in environment.option_actions(serve_parser())}
+            | set(environment.config_variables(DEFAULT_RULES)))
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from mocks.app import SERVED
     from mocks.server import bind, serve_forever
 
+    for variable in environment.unknown(environ, known_variables()):
+        print(f"sms-mocks: warning: {variable} is not a setting; ignored", file=sys.stderr)
     try:
-        settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed, freeze_gc=True)
+        settings = load(args.config, environ, clock=args.clock, clock_speed=args.clock_speed,
+                        seed=args.seed, control_token=args.control_token,
+                        log_format=args.log_format, freeze_gc=True)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2
+    if settings.log_format is None:
+        settings.log_format = "text"  # a person at a terminal; tests' servers stay quiet
     if settings.clock_speed <= 0:
         print("sms-mocks: --clock-speed must be > 0", file=sys.stderr)
         return 2
@@ -54,6 +108,13 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sms-mocks: cannot listen on {args.host}:{args.port}: {exc.strerror}",
               file=sys.stderr)
         return 1
+
+    if not settings.control_token and not _is_loopback(args.host):
+        print(f"sms-mocks: warning: listening on {args.host} with no control token, so "
+              "/_mock/ answers only loopback clients (403 to others). To use the control "
+              "API and the inbox from elsewhere, start with --control-token TOKEN or "
+              "SMS_MOCKS_CONTROL_TOKEN=TOKEN and send 'Authorization: Bearer TOKEN' (the "
+              "inbox: open /_mock/ui?token=TOKEN).", file=sys.stderr, flush=True)
 
     def ready(url: str) -> None:
         print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {url} "

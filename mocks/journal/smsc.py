@@ -39,7 +39,7 @@ _NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
 _TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
-def read(record: Record, gateway: Gateway) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
     if record.path == SOAP_PATH:
         reading = _soap(record)
     elif record.path == rest.PATH:
@@ -52,6 +52,7 @@ def read(record: Record, gateway: Gateway) -> Reading:
     code = _error_code(record, reading)
     if code is not None:
         reading.refused = True
+    if code is not None and explain_refusal:
         reading.explanation = explain(code, _command(reading), params, gateway, record.client)
     return reading
 

@@ -1,0 +1,136 @@
+"""One line per provider request (provider, account, endpoint, outcome, status, latency, ids)
+and the request counters behind /_mock/metrics.
+
+The request path pays for a tuple and two clock reads: app.py hands over the journal's record
+of the request (mocks/journal/recorder.py) with its latency. Understanding it (the journal's
+own readers, without the costly refusal explanation) and writing the lines happen in batches on
+the app's ticker, every 50 ms, one write a batch; /_mock/metrics flushes first, so its counts
+are exact when read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import TextIO
+
+from mocks.core.gateway import Gateway
+from mocks.journal.reading import Reading, bare, read
+from mocks.journal.recorder import Raw, Record
+
+# Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+MAX_PENDING = 50_000  # flushed at once past this, if the ticker falls behind
+MAX_SERIES = 1000  # label combinations kept; more (hostile SOAP element names) count as "other"
+
+log = logging.getLogger("mocks.observe")
+
+
+class Histogram:
+    __slots__ = ("buckets", "count", "total")
+
+    def __init__(self) -> None:
+        self.buckets = [0] * (len(BUCKETS) + 1)  # the last is +Inf only
+        self.count = 0
+        self.total = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.buckets[bisect_left(BUCKETS, seconds)] += 1
+        self.count += 1
+        self.total += seconds
+
+    def cumulative(self) -> list[tuple[str, int]]:
+        running, out = 0, []
+        for bound, count in zip((*map(repr, BUCKETS), "+Inf"), self.buckets, strict=True):
+            running += count
+            out.append((bound, running))
+        return out
+
+
+class RequestLog:
+    def __init__(self, gateway: Gateway, log_format: str | None, stream: TextIO,
+                 on_error: Callable[[], None]) -> None:
+        self.gateway = gateway
+        self.format = log_format if log_format in ("json", "text") else None
+        self.stream = stream
+        self.on_error = on_error  # a bug of ours: counted in /_mock/health
+        self.pending: list[tuple[Raw, float]] = []
+        self.requests: dict[tuple[str, str, str], int] = {}  # (provider, endpoint, outcome)
+        self.latency: dict[tuple[str, str], Histogram] = {}  # (provider, endpoint)
+
+    def add(self, raw: Raw, seconds: float) -> None:
+        """The hot path's share: keep the journal's tuple and the request's latency."""
+        self.pending.append((raw, seconds))
+        if len(self.pending) > MAX_PENDING:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        lines = []
+        for raw, seconds in batch:
+            record = Record(*raw)
+            reading = self._reading(record)
+            self._count(reading, seconds)
+            if self.format is not None:
+                lines.append(self._line(record, reading, seconds))
+        if lines:
+            try:
+                self.stream.write("".join(lines))
+                self.stream.flush()
+            except (OSError, ValueError):  # stderr closed or full: logging must not crash us
+                pass
+
+    def _reading(self, record: Record) -> Reading:
+        try:
+            return read(record, self.gateway, explain_refusal=False)
+        except Exception:
+            log.exception("request log: cannot read request %s to %s", record.seq, record.path)
+            self.on_error()
+            return bare(record)
+
+    def _count(self, reading: Reading, seconds: float) -> None:
+        key = (reading.provider, reading.endpoint, reading.outcome)
+        if key not in self.requests and len(self.requests) >= MAX_SERIES:
+            key = (reading.provider, "other", "other")
+        self.requests[key] = self.requests.get(key, 0) + 1
+        where = (reading.provider, reading.endpoint)
+        histogram = self.latency.get(where)
+        if histogram is None:
+            if len(self.latency) >= MAX_SERIES:
+                where = (reading.provider, "other")
+            histogram = self.latency.setdefault(where, Histogram())
+        histogram.observe(seconds)
+
+    def _line(self, record: Record, reading: Reading, seconds: float) -> str:
+        account = reading.account.login if reading.account is not None else reading.login
+        fields = {
+            "ts": _timestamp(record.wall),
+            "provider": reading.provider,
+            "endpoint": reading.endpoint,
+            "account": account,
+            "outcome": reading.outcome,
+            "status": record.status,
+            "latency_ms": round(seconds * 1000, 3),
+            "ids": reading.ids,
+            "method": record.method,
+            "path": record.path,
+            "client": record.client,
+        }
+        if record.fault is not None:
+            fields["fault"] = record.fault
+        if self.format == "json":
+            return json.dumps(fields, separators=(",", ":")) + "\n"
+        ids = f" ids={','.join(reading.ids)}" if reading.ids else ""
+        fault = f" fault={record.fault}" if record.fault is not None else ""
+        return (f"{fields['ts']} {reading.provider} {reading.endpoint} account={account or '-'} "
+                f"outcome={reading.outcome!r} status={record.status} "
+                f"latency_ms={fields['latency_ms']}{ids}{fault}\n")
+
+
+def _timestamp(wall: float) -> str:
+    seconds = int(wall)
+    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+            + f".{int((wall - seconds) * 1000):03d}Z")

@@ -49,7 +49,7 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Read
     params = reading.params
     reading.login = params.get("login") or None  # never an API key: that is a secret
     reading.account = _account(gateway, params)
-    code = _error_code(record, reading)
+    code = error_code(record, reading)
     if code is not None:
         reading.refused = True
     if code is not None and explain_refusal:
@@ -120,7 +120,7 @@ def _command(reading: Reading) -> str:
     return SOAP_COMMANDS.get(reading.endpoint, reading.endpoint)
 
 
-def _error_code(record: Record, reading: Reading) -> int | None:
+def error_code(record: Record, reading: Reading) -> int | None:
     """The error code the answer carries, setting the outcome; None for a success."""
     answer = text_of(record.answer)
     if reading.endpoint in SOAP_COMMANDS or record.path == SOAP_PATH:

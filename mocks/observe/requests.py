@@ -10,16 +10,19 @@ are exact when read.
 
 from __future__ import annotations
 
-import json
 import logging
+import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable
+from json.encoder import encode_basestring_ascii as quoted  # type: ignore[attr-defined]
 from typing import TextIO
 
 from mocks.core.gateway import Gateway
+from mocks.journal import smsc
 from mocks.journal.reading import Reading, bare, read
 from mocks.journal.recorder import Raw, Record
+from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
 
 # Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -27,6 +30,9 @@ MAX_PENDING = 50_000  # flushed at once past this, if the ticker falls behind
 MAX_SERIES = 1000  # label combinations kept; more (hostile SOAP element names) count as "other"
 
 log = logging.getLogger("mocks.observe")
+# SMSC HTTP parameters the quick reading needs; anything unusual goes to the journal's reader.
+_SMSC_PARAM = re.compile(rb"(?:^|&)(login|fmt|apikey|charset)=([^&]*)")
+_FORM = (b"", b"application/x-www-form-urlencoded")
 
 
 class Histogram:
@@ -85,7 +91,8 @@ class RequestLog:
 
     def _reading(self, record: Record) -> Reading:
         try:
-            return read(record, self.gateway, explain_refusal=False)
+            return _quick_smsc(record, self.gateway) or read(record, self.gateway,
+                                                            explain_refusal=False)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()
@@ -106,31 +113,53 @@ class RequestLog:
 
     def _line(self, record: Record, reading: Reading, seconds: float) -> str:
         account = reading.account.login if reading.account is not None else reading.login
-        fields = {
-            "ts": _timestamp(record.wall),
-            "provider": reading.provider,
-            "endpoint": reading.endpoint,
-            "account": account,
-            "outcome": reading.outcome,
-            "status": record.status,
-            "latency_ms": round(seconds * 1000, 3),
-            "ids": reading.ids,
-            "method": record.method,
-            "path": record.path,
-            "client": record.client,
-        }
-        if record.fault is not None:
-            fields["fault"] = record.fault
-        if self.format == "json":
-            return json.dumps(fields, separators=(",", ":")) + "\n"
+        latency = round(seconds * 1000, 3)
+        stamp = _timestamp(record.wall)
+        if self.format == "json":  # by hand: three times cheaper than json.dumps of a dict
+            ids = ",".join(map(quoted, reading.ids))
+            fault = f',"fault":{quoted(record.fault)}' if record.fault is not None else ""
+            return (f'{{"ts":"{stamp}","provider":"{reading.provider}","endpoint":'
+                    f'{quoted(reading.endpoint)},"account":'
+                    f'{quoted(account) if account is not None else "null"},"outcome":'
+                    f'{quoted(reading.outcome)},"status":{record.status},"latency_ms":{latency},'
+                    f'"ids":[{ids}],"method":{quoted(record.method)},"path":'
+                    f'{quoted(record.path)},"client":{quoted(record.client)}{fault}}}\n')
         ids = f" ids={','.join(reading.ids)}" if reading.ids else ""
         fault = f" fault={record.fault}" if record.fault is not None else ""
-        return (f"{fields['ts']} {reading.provider} {reading.endpoint} account={account or '-'} "
+        return (f"{stamp} {reading.provider} {reading.endpoint} account={account or '-'} "
                 f"outcome={reading.outcome!r} status={record.status} "
-                f"latency_ms={fields['latency_ms']}{ids}{fault}\n")
+                f"latency_ms={latency}{ids}{fault}\n")
+
+
+def _quick_smsc(record: Record, gateway: Gateway) -> Reading | None:
+    """An SMSC HTTP request with a plain login, read with one regex instead of a full form
+    parse (what most traffic is); None for anything else, which the journal's reader reads."""
+    path = record.path
+    if not path.startswith("/sys/") or path == SOAP_PATH:
+        return None
+    data = record.query
+    if record.method == "POST":
+        if record.content_type.split(b";", 1)[0].strip().lower() not in _FORM or (
+                record.body_size > len(record.body)):
+            return None
+        data = data + b"&" + record.body
+    found = dict(_SMSC_PARAM.findall(data))
+    login = found.get(b"login", b"")
+    if (not login or b"apikey" in found or b"charset" in found or b"%" in login
+            or b"+" in login or not login.isascii()):
+        return None
+    reading = Reading(smsc.PROVIDER, path[5:], {"fmt": found.get(b"fmt", b"").decode("latin-1")},
+                      login=login.decode("ascii"))
+    reading.account = gateway.accounts.get(smsc.PROVIDER, reading.login)
+    reading.refused = smsc.error_code(record, reading) is not None
+    return reading
+
+
+_second = [-1, ""]  # the last whole second formatted, and how
 
 
 def _timestamp(wall: float) -> str:
     seconds = int(wall)
-    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
-            + f".{int((wall - seconds) * 1000):03d}Z")
+    if _second[0] != seconds:
+        _second[:] = seconds, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+    return f"{_second[1]}.{int((wall - seconds) * 1000):03d}Z"

@@ -8,7 +8,6 @@ message) never refuse a request. The .lua scripts build the very same requests.
 from __future__ import annotations
 
 import os
-
 from typing import Any
 
 from mocks.config import Settings

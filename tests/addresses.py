@@ -3,6 +3,7 @@ sees as remote; connecting to it stays inside the host."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import subprocess
@@ -10,10 +11,8 @@ import subprocess
 
 def non_loopback_ipv4() -> str | None:
     candidates: list[str] = []
-    try:
+    with contextlib.suppress(OSError):
         candidates += socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
     try:  # `hostname -I` lists every configured address
         out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5)
         candidates += out.stdout.split()

@@ -8,7 +8,6 @@ import json
 import re
 
 from mocks.cli import known_variables
-
 from tests.docker.dockerfile import ROOT, parse, stages
 
 

@@ -73,8 +73,10 @@ def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
 
 def known_variables() -> set[str]:
+    """Every SMS_MOCKS_ variable serve reads, and the pytest plugin's (a CI job may set
+    them for both)."""
     return ({v for v, _ in environment.option_actions(serve_parser())}
-            | set(environment.config_variables(DEFAULT_RULES)))
+            | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
 
 
 def _is_loopback(host: str) -> bool:

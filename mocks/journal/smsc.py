@@ -130,7 +130,7 @@ def error_code(record: Record, reading: Reading) -> int | None:
             reading.refused = True
             return None
         match = _SOAP_ERROR.search(answer)
-        if match:
+        if match and int(match[1]) != 0:  # 003's results carry <error>0</error> when all is well
             code = int(match[1])
             reading.outcome = f"error {code}"
             return code

@@ -9,7 +9,9 @@ import sys
 from collections.abc import Mapping
 
 from mocks import __version__, environment
-from mocks.config import DEFAULT_RULES, LOG_FORMATS, ConfigError, load
+
+# config.py checks the same; imported lazily, so `sms-mocks health` starts quickly
+LOG_FORMATS = ("json", "text", "off")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +77,8 @@ def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 def known_variables() -> set[str]:
     """Every SMS_MOCKS_ variable serve reads, and the pytest plugin's (a CI job may set
     them for both)."""
+    from mocks.config import DEFAULT_RULES
+
     return ({v for v, _ in environment.option_actions(serve_parser())}
             | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
 
@@ -88,6 +92,7 @@ def _is_loopback(host: str) -> bool:
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from mocks.app import SERVED
+    from mocks.config import ConfigError, load
     from mocks.server import bind, serve_forever
 
     for variable in environment.unknown(environ, known_variables()):

@@ -183,3 +183,9 @@ def test_health_exits_0_for_a_healthy_server_and_1_otherwise(
         assert "HTTP 404" in capsys.readouterr().err
     assert main(["health", "--url", server.url, "--timeout", "1"]) == 1  # nothing listens
     assert "/_mock/health" in capsys.readouterr().err
+
+
+def test_the_command_offers_the_log_formats_the_configuration_accepts() -> None:
+    from mocks import cli, config
+
+    assert cli.LOG_FORMATS == config.LOG_FORMATS

@@ -13,6 +13,7 @@ from mocks.app import build_app
 from mocks.config import load
 from mocks.control.access import is_loopback
 from mocks.server import ServerThread
+from mocks.testing import ControlClient, ControlError, Sandbox
 from tests.addresses import non_loopback_ipv4
 
 REMOTE = ("10.0.0.5", 40000)
@@ -142,3 +143,23 @@ def test_over_a_real_socket_on_a_non_loopback_address(address: str, token: str |
             opened = http.get("/_mock/ui", params={"token": token})
             assert opened.status_code == 308 and "sms_mocks_token" in opened.headers["set-cookie"]
             assert http.get("/_mock/messages").status_code == 200  # by the cookie
+
+
+def test_the_control_client_and_sandbox_send_the_token(address: str) -> None:
+    """What the pytest plugin does with --sms-mocks-url and SMS_MOCKS_CONTROL_TOKEN."""
+    with ServerThread(load(clock="virtual", control_token="t0k"), host=address) as server:
+        without = ControlClient(server.url)
+        with pytest.raises(ControlError, match="401"):
+            without.call("GET", "/_mock/accounts")
+        without.close()
+        client = ControlClient(server.url, token="t0k")
+        sandbox = Sandbox(client)
+        try:
+            account = sandbox.smsc
+            httpx.get(f"{server.url}/sys/send.php", params={
+                "login": account.login, "psw": account.password, "phones": "79991234567",
+                "mes": "code 4321"})
+            assert sandbox.wait_for_sms("79991234567", timeout=5)["code"] == "4321"
+        finally:
+            sandbox.close()
+            client.close()

@@ -33,6 +33,10 @@ log = logging.getLogger("mocks.observe")
 # SMSC HTTP parameters the quick reading needs; anything unusual goes to the journal's reader.
 _SMSC_PARAM = re.compile(rb"(?:^|&)(login|fmt|apikey|charset)=([^&]*)")
 _FORM = (b"", b"application/x-www-form-urlencoded")
+# The two successes send.php answers most (fmt=3 JSON, fmt=0 text) and their ids; any other
+# answer is read by the journal's error_code.
+_JSON_ID = re.compile(rb'"id":\s*"?([^",}]+)')
+_TEXT_ID = re.compile(rb"ID - (\S+)")
 
 
 class Histogram:
@@ -151,7 +155,15 @@ def _quick_smsc(record: Record, gateway: Gateway) -> Reading | None:
     reading = Reading(smsc.PROVIDER, path[5:], {"fmt": found.get(b"fmt", b"").decode("latin-1")},
                       login=login.decode("ascii"))
     reading.account = gateway.accounts.get(smsc.PROVIDER, reading.login)
-    reading.refused = smsc.error_code(record, reading) is not None
+    answer = record.answer
+    if answer[:1] == b"{" and b'"error' not in answer:
+        if match := _JSON_ID.search(answer):
+            reading.ids = [match[1].decode("utf-8", "replace")]
+    elif answer[:5] == b"OK - ":
+        if match := _TEXT_ID.search(answer):
+            reading.ids = [match[1].decode("utf-8", "replace")]
+    else:
+        reading.refused = smsc.error_code(record, reading) is not None
     return reading
 
 

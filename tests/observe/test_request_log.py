@@ -49,6 +49,9 @@ def every_kind_of_request(http: httpx.Client) -> None:
     http.post("/send.xml", content=PAGER_SEND, headers={"Content-Type": "text/xml"})
     http.get("/sendsms.php", params={"user": "demo", "pwd": "demo", "balance": "1"})
     http.get("/sendsms.php", params={"user": "demo", "pwd": "bad", "balance": "1"})
+    for fmt in ("0", "2", "3"):  # the quick reading's own successes, and one it hands on
+        http.get("/sys/send.php", params={**smsc, "fmt": fmt, "phones": f"7999123000{fmt}"})
+    http.get("/sys/send.php", params={**smsc, "fmt": "3", "psw": "bad"})
 
 
 def test_a_json_line_per_request_that_agrees_with_the_journal() -> None:
@@ -58,7 +61,7 @@ def test_a_json_line_per_request_that_agrees_with_the_journal() -> None:
         flushed(http)
         entries = list(reversed(http.get("/_mock/journal").json()["entries"]))
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert len(lines) == len(entries) == 9
+    assert len(lines) == len(entries) == 13
     for line, entry in zip(lines, entries, strict=True):
         expected = {"provider": entry["provider"], "endpoint": entry["endpoint"],
                     "account": entry["account"] or entry["login"], "outcome": entry["outcome"],
@@ -74,7 +77,9 @@ def test_a_json_line_per_request_that_agrees_with_the_journal() -> None:
                            ("smsc", "send.php", "alex", "ok")]
     assert summary[1][3] != "ok" and lines[0]["ids"] == ["1"]
     assert summary[4][2] == "nobody"  # the login claimed, though no such account exists
-    assert [x["provider"] for x in lines[5:]] == ["smsc", "smspager", "targetsms", "targetsms"]
+    assert [x["provider"] for x in lines[5:9]] == ["smsc", "smspager", "targetsms", "targetsms"]
+    assert [(x["outcome"], len(x["ids"])) for x in lines[9:]] == [
+        ("ok", 1), ("ok", 0), ("ok", 1), ("error 2 (authorise error)", 0)]  # fmt=2: no ids
     assert (lines[5]["endpoint"], lines[5]["outcome"], lines[5]["status"]) == (
         "get_balance", "ok", 200)
 

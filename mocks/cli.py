@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from collections.abc import Mapping
@@ -83,16 +82,10 @@ def known_variables() -> set[str]:
             | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from mocks.app import SERVED
     from mocks.config import ConfigError, load
+    from mocks.control.access import is_loopback
     from mocks.server import bind, serve_forever
 
     for variable in environment.unknown(environ, known_variables()):
@@ -116,7 +109,8 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
               file=sys.stderr)
         return 1
 
-    if not settings.control_token and not _is_loopback(args.host):
+    if not settings.control_token and not (is_loopback(args.host.strip("[]"))
+                                           or args.host == "localhost"):
         print(f"sms-mocks: warning: listening on {args.host} with no control token, so "
               "/_mock/ answers only loopback clients (403 to others). To use the control "
               "API and the inbox from elsewhere, start with --control-token TOKEN or "

@@ -189,3 +189,24 @@ def test_the_command_offers_the_log_formats_the_configuration_accepts() -> None:
     from mocks import cli, config
 
     assert cli.LOG_FORMATS == config.LOG_FORMATS
+
+
+def test_every_key_of_the_readmes_configuration_example_has_a_variable() -> None:
+    """A key added to the configuration (and to README's example) without a variable fails
+    here: environment.TABLES and TOP_LEVEL list what the loader accepts."""
+    import tomllib
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("\n## Configuration\n"):]
+    start = section.index("```toml\n") + 8
+    example = section[start:section.index("\n```", start)]
+    data = tomllib.loads(example)
+    for key, value in data.items():
+        if key == "limits":
+            continue  # SMS_MOCKS_LIMITS_<RULE>, tested above
+        if isinstance(value, dict):
+            for inner in value:
+                assert inner in environment.TABLES.get(key, ()), f"[{key}] {inner}"
+        else:
+            assert key in environment.TOP_LEVEL, key
+    assert set(environment.TABLES) <= set(data) and set(environment.TOP_LEVEL) <= set(data)

@@ -4,6 +4,7 @@ mounts exactly the image's volumes, and it sets only real settings."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -41,3 +42,24 @@ def test_its_environment_is_made_of_settings_and_sets_a_token() -> None:
     environment = service()["environment"]
     assert set(environment) <= known_variables()
     assert "SMS_MOCKS_CONTROL_TOKEN" in environment  # it publishes the port beyond loopback
+
+
+def test_the_readmes_ci_recipes_are_valid_yaml_that_set_real_settings() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Docker\n"):]
+    section = section[:section.index("\n## ", 5)]
+    blocks = re.findall(r"```yaml\n(.*?)\n```", section, re.S)
+    assert len(blocks) == 2  # GitHub Actions, GitLab CI
+    github, gitlab = (yaml.safe_load(block) for block in blocks)
+    service = github["jobs"]["test"]["services"]["sms-mocks"]
+    assert service["ports"] == ["7214:7214"] and "sms-mocks health" in service["options"]
+    [gitlab_service] = gitlab["test"]["services"]
+    for env in (service["env"], github["jobs"]["test"]["env"], gitlab_service["variables"],
+                gitlab["test"]["variables"]):
+        ours = {k for k in env if k.startswith("SMS_MOCKS_")}
+        assert ours <= known_variables()
+    # the tests' side and the service's side share one token
+    assert github["jobs"]["test"]["env"]["SMS_MOCKS_CONTROL_TOKEN"] \
+        == service["env"]["SMS_MOCKS_CONTROL_TOKEN"]
+    assert gitlab["test"]["variables"]["SMS_MOCKS_CONTROL_TOKEN"] \
+        == gitlab_service["variables"]["SMS_MOCKS_CONTROL_TOKEN"]

@@ -34,7 +34,8 @@ def sample(action: argparse.Action) -> tuple[str, object]:
         return "4321", 4321
     if action.type is float:
         return "2.5", 2.5
-    return "some-value", "some-value"
+    text = "some-value"
+    return text, action.type(text) if callable(action.type) else text  # e.g. Path
 
 
 def test_every_serve_option_has_a_variable_that_sets_it() -> None:

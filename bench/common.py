@@ -7,6 +7,7 @@ message) never refuse a request. The .lua scripts build the very same requests.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from mocks.config import Settings
@@ -46,7 +47,8 @@ STATUS_BATCH = 1000
 def settings() -> Settings:
     """The emulator's default settings (real clock, speed 1, default limits) plus the bench
     accounts, one per provider measured."""
-    base = Settings(freeze_gc=True)  # as `sms-mocks serve` runs
+    # as `sms-mocks serve` runs; SMS_MOCKS_LOG_FORMAT=json|text measures the request log too
+    base = Settings(freeze_gc=True, log_format=os.environ.get("SMS_MOCKS_LOG_FORMAT"))
     base.accounts += [dict(BENCH_ACCOUNT), dict(PAGER_ACCOUNT), dict(TARGET_ACCOUNT)]
     return base
 

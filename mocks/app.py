@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from functools import partial
+from time import perf_counter
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from mocks.config import Settings
+from mocks.control.access import Gate, gated
 from mocks.control.routes import ROUTES as control_routes
 from mocks.faults import apply as faults
 from mocks.faults.rules import Book
@@ -24,6 +26,7 @@ from mocks.heap import HeapKeeper
 from mocks.hosts import provider_of_host
 from mocks.http import header
 from mocks.journal.recorder import Journal
+from mocks.observe.requests import RequestLog
 from mocks.posting import deliver
 from mocks.providers.smsc.routes import routes as smsc_routes
 from mocks.providers.smspager.routes import routes as smspager_routes
@@ -53,6 +56,7 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+            runtime.requests.flush()  # the last requests' log lines
             if runtime.persistence is not None:
                 runtime.persistence.close()
 
@@ -66,8 +70,12 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
     app.state.runtime = runtime
     app.state.gateway = runtime.gateway
     app.faults = runtime.faults
-    app.journal = runtime.journal if runtime.journal.size else None
     app.persistence = runtime.persistence
+    # The request log reads each request's journal record; with the journal off, a journal of
+    # one record takes its place.
+    app.recorder = runtime.journal if runtime.journal.size else Journal(1, runtime.gateway.now)
+    app.requests = runtime.requests
+    app.gate = Gate(runtime.settings.control_token)
     return app
 
 
@@ -82,17 +90,19 @@ class EmulatorApp(Starlette):
     def __init__(self, providers: list[Route], owners: dict[str, str] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.journal: Journal | None = None  # None when disabled: one attribute check
+        self.recorder: Journal  # the runtime's journal (or one of a record), build_app sets
+        self.requests: RequestLog  # these three
+        self.gate: Gate  # who may use /_mock/ (control/access.py)
         self._direct = {(route.path, method): route.app
                         for route in providers for method in route.methods or ()}
         self._owners = owners or {}  # provider path → provider
         self.faults = Book()  # the runtime's, once built
-        self.requests = 0  # HTTP requests begun, so the heap keeper can tell when it is idle
+        self.served = 0  # HTTP requests begun, so the heap keeper can tell when it is idle
         self.persistence: Persistence | None = None  # with --data-dir: commits before answers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.requests += 1
+            self.served += 1
             if self.persistence is not None:
                 send = self.persistence.committing(send)
             owner = self._owners.get(scope["path"])
@@ -104,11 +114,17 @@ class EmulatorApp(Starlette):
                 scope["app"] = self
                 if self.faults.armed:  # the one cost of fault rules while there are none
                     endpoint = partial(faults.handle, self.faults, endpoint)
-                if self.journal is None:
-                    await endpoint(scope, receive, send)
-                else:  # around the faults too: the journal shows what the client got
-                    await self.journal.around(endpoint, scope, receive, send)
+                # around the faults too: the journal shows what the client got
+                recorder = self.recorder
+                started = perf_counter()
+                try:
+                    await recorder.around(endpoint, scope, receive, send)
+                finally:  # the journal appended this request's record just now
+                    self.requests.add(recorder.records[-1], perf_counter() - started)
                 return
+        if scope["type"] != "lifespan" and gated(scope["path"]):
+            await self.gate(super().__call__, scope, receive, send)
+            return
         await super().__call__(scope, receive, send)
 
 
@@ -140,8 +156,9 @@ async def _tick_forever(runtime: Runtime, app: EmulatorApp) -> None:
                 task = asyncio.create_task(deliver(runtime.outbox, batch, sending))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
+            runtime.requests.flush()
             if heap is not None:
-                heap.step(time.monotonic(), app.requests)
+                heap.step(time.monotonic(), app.served)
             await asyncio.sleep(TICK_SECONDS)
     finally:  # shutting down: POSTs on their way are cut short, not waited for
         for task in tasks:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 
-from mocks import __version__
-from mocks.config import ConfigError, load
+from mocks import __version__, environment
 from mocks.tls import options as tls_options
+
+# config.py checks the same; imported lazily, so `sms-mocks health` starts quickly
+LOG_FORMATS = ("json", "text", "off")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", metavar="DIR",
                        help="keep accounts, messages, templates and the clock in SQLite in DIR "
                             "and resume from it on the next start (default: memory only)")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="lets clients other than loopback use /_mock/ when they send it")
+    serve.add_argument("--log-format", choices=LOG_FORMATS,
+                       help="a line per provider request on stderr (default: text)")
     tls_options.add_arguments(serve)
+    environment.mention_variables(serve)
+    health = commands.add_parser("health", help="exit 0 if a server answers /_mock/health")
+    health.add_argument("--url", help="the server (default: http://127.0.0.1:$SMS_MOCKS_PORT, "
+                                      "else port 7214)")
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds (default 3)")
     conformance = commands.add_parser(
         "conformance", help="run the conformance scenarios against a deployment")
     from mocks.conformance.runner import add_arguments
@@ -38,10 +50,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def serve_parser() -> argparse.ArgumentParser:
+    """The `serve` subcommand's parser: its options are what SMS_MOCKS_* variables stand for."""
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return commands.choices["serve"]
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser()
+    if argv[:1] == ["serve"]:
+        try:
+            argv = ["serve", *environment.arguments_from(serve_parser(), environ), *argv[1:]]
+        except ValueError as exc:
+            print(f"sms-mocks: {exc}", file=sys.stderr)
+            return 2
+    args = parser.parse_args(argv)
     if args.command == "serve":
-        return _serve(args)
+        return _serve(args, environ)
+    if args.command == "health":
+        return _health(args, environ)
     if args.command == "conformance":
         from mocks.conformance.runner import main as conformance
         try:
@@ -52,18 +81,42 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse requires a command
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from mocks.health import check, default_url
+
+    healthy, said = check(args.url or default_url(environ), args.timeout)
+    print(said, file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
+
+
+def known_variables() -> set[str]:
+    """Every SMS_MOCKS_ variable serve reads, and the pytest plugin's (a CI job may set
+    them for both)."""
+    from mocks.config import DEFAULT_RULES
+
+    return ({v for v, _ in environment.option_actions(serve_parser())}
+            | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
+
+
+def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from mocks.app import SERVED
+    from mocks.config import ConfigError, load
+    from mocks.control.access import is_loopback
     from mocks.server import Listener, bind, serve_forever
     from mocks.store import StoreError
     from mocks.tls.files import TlsError
 
+    for variable in environment.unknown(environ, known_variables()):
+        print(f"sms-mocks: warning: {variable} is not a setting; ignored", file=sys.stderr)
     try:
-        settings = load(args.config, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed, freeze_gc=True, data_dir=args.data_dir)
+        settings = load(args.config, environ, clock=args.clock, clock_speed=args.clock_speed,
+                        seed=args.seed, control_token=args.control_token,
+                        log_format=args.log_format, freeze_gc=True, data_dir=args.data_dir)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2
+    if settings.log_format is None:
+        settings.log_format = "text"  # a person at a terminal; tests' servers stay quiet
     if settings.clock_speed <= 0:
         print("sms-mocks: --clock-speed must be > 0", file=sys.stderr)
         return 2
@@ -82,6 +135,14 @@ def _serve(args: argparse.Namespace) -> int:
             for listener in listeners:
                 listener.sock.close()
             return 1
+
+    if not settings.control_token and not (is_loopback(args.host.strip("[]"))
+                                           or args.host == "localhost"):
+        print(f"sms-mocks: warning: listening on {args.host} with no control token, so "
+              "/_mock/ answers only loopback clients (403 to others). To use the control "
+              "API and the inbox from elsewhere, start with --control-token TOKEN or "
+              "SMS_MOCKS_CONTROL_TOKEN=TOKEN and send 'Authorization: Bearer TOKEN' (the "
+              "inbox: open /_mock/ui?token=TOKEN).", file=sys.stderr, flush=True)
 
     def ready(urls: list[str]) -> None:
         url = urls[0]

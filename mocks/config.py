@@ -4,11 +4,13 @@ optional TOML file. Every key is documented in README.md ("Configuration")."""
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mocks import environment
 from mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
 from mocks.core.carriers import CARRIERS, HEALTHY
 from mocks.core.delivery import Timings
@@ -86,6 +88,8 @@ class Settings:
     public_url: str | None = None  # where clients reach us, for the WSDL's address
     smsc_soap_namespace: str = DEFAULT_NAMESPACE
     journal_size: int = 1000  # provider requests the journal keeps; 0 disables it
+    control_token: str | None = None  # lets non-loopback clients use /_mock/ (control/access.py)
+    log_format: str | None = None  # a line per provider request: json, text, off (None: off)
     timings: Timings = field(default_factory=Timings)
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     accounts: list[dict[str, Any]] = field(
@@ -253,17 +257,33 @@ def _rule(name: str, raw: Any) -> Rule:
         raise ConfigError(f"limit {name!r}: {exc}") from None
 
 
-def load(path: str | Path | None = None, **overrides: Any) -> Settings:
+LOG_FORMATS = ("json", "text", "off")
+
+
+def load(path: str | Path | None = None, environ: Mapping[str, str] | None = None,
+         **overrides: Any) -> Settings:
+    """Defaults, then the file at `path`, then SMS_MOCKS_ variables from `environ`
+    (mocks/environment.py), then `overrides` that are not None."""
     settings = Settings()
+    data: dict[str, Any] = {}
     if path is not None:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from None
+    if environ is not None:
+        data = environment.overlay(data, environ, DEFAULT_RULES)
+    if data:
         _apply(settings, data)
     for key, value in overrides.items():
         if value is not None:
             setattr(settings, key, value)
+    if settings.log_format is not None and settings.log_format not in LOG_FORMATS:
+        raise ConfigError(f"log format is one of {', '.join(LOG_FORMATS)}")
+    if settings.control_token is not None and not (
+            isinstance(settings.control_token, str) and settings.control_token.strip()
+            and settings.control_token.isprintable() and settings.control_token.isascii()):
+        raise ConfigError("the control token is printable ASCII, not empty")
     if settings.clock not in ("real", "virtual"):
         raise ConfigError("clock must be 'real' or 'virtual'")
     if settings.smsc_soap_namespace not in NAMESPACES:
@@ -297,7 +317,7 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc", "outcomes", "faults", "journal"}
+                           "smsc", "outcomes", "faults", "journal", "control", "log"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -323,6 +343,10 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_JOURNAL:
         raise ConfigError(f"[journal] size must be an integer 0..{MAX_JOURNAL}, not {size!r}")
     settings.journal_size = size
+    control = _table(data, "control", {"token"})
+    settings.control_token = control.get("token", settings.control_token)
+    log = _table(data, "log", {"format"})
+    settings.log_format = log.get("format", settings.log_format)
     delivery = _table(data, "delivery", {"queue_seconds", "report_seconds", "validity_hours"})
     settings.timings = Timings(
         queue_seconds=_number(delivery, "delivery", "queue_seconds",

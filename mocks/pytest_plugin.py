@@ -25,6 +25,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sms-mocks-url", default=os.environ.get("SMS_MOCKS_URL"),
                     help="use a running emulator (e.g. a container) instead of starting one; "
                          "it should run with --clock virtual")
+    group.addoption("--sms-mocks-token", default=os.environ.get("SMS_MOCKS_CONTROL_TOKEN"),
+                    help="the control token of the emulator at --sms-mocks-url, when it is not "
+                         "on loopback (a container)")
     group.addoption("--sms-mocks-config", default=os.environ.get("SMS_MOCKS_CONFIG"),
                     help="TOML configuration for the emulator the session starts")
 
@@ -34,7 +37,7 @@ def sms_mocks_server(pytestconfig: pytest.Config) -> Iterator[ControlClient]:
     """The session's emulator: a real uvicorn on a free loopback port, with a virtual clock."""
     external = pytestconfig.getoption("--sms-mocks-url")
     if external:
-        client = ControlClient(external)
+        client = ControlClient(external, token=pytestconfig.getoption("--sms-mocks-token"))
         yield client
         client.close()
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from mocks.config import Settings, account_from_spec, outcome_rules
 from mocks.control.sink import Sink
 from mocks.core.accounts import AccountRegistry
@@ -10,6 +12,7 @@ from mocks.core.gateway import Gateway
 from mocks.core.inbound import InboundStore
 from mocks.faults.rules import Book
 from mocks.journal.recorder import Journal
+from mocks.observe.requests import RequestLog
 from mocks.outbox import Outbox
 from mocks.providers.smsc import callbacks as smsc_callbacks
 from mocks.store import Persistence
@@ -42,6 +45,12 @@ class Runtime:
         self.faults = Book(settings.seed)  # fault rules: the configured ones to start with
         self.faults.load(settings.faults)
         self.journal = Journal(settings.journal_size, self.gateway.now)  # /_mock/journal
+        # the request log and /_mock/metrics' request counts
+        self.requests = RequestLog(self.gateway, settings.log_format, sys.stderr,
+                                   self._count_error)
+
+    def _count_error(self) -> None:
+        self.internal_errors += 1
 
     def _load_accounts(self, registry: AccountRegistry) -> None:
         for spec in self.settings.accounts:

@@ -23,8 +23,11 @@ class ControlError(RuntimeError):
 class ControlClient:
     """JSON calls to /_mock/ over one keep-alive connection per thread."""
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, timeout: float = 10.0, token: str | None = None) -> None:
         self.url = url.rstrip("/")
+        # an emulator beyond loopback (a container) answers /_mock/ only with its token
+        self.token = token
+        self._auth = {"Authorization": f"Bearer {token}"} if token else {}
         parts = urlsplit(self.url)
         self._host = parts.hostname or "127.0.0.1"
         self._port = parts.port or 80
@@ -51,6 +54,7 @@ class ControlClient:
         target = path + ("?" + urlencode(query) if query else "")
         payload = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if payload is not None else {}
+        headers.update(self._auth)
         for attempt in (1, 2):  # a kept-alive connection the server closed is retried once
             conn = self._connection()
             try:
@@ -256,7 +260,8 @@ class Sandbox:
             query.append(("text", text))
         query.append(("after", after if after is not None else self._seen.get(phone or "", 0)))
         if self._waiter is None:  # its own connection, with a socket timeout past any wait
-            self._waiter = ControlClient(self.url, timeout=MAX_WAIT + 10)
+            self._waiter = ControlClient(self.url, timeout=MAX_WAIT + 10,
+                                         token=self.control.token)
             self.cleanups.append(self._waiter.close)
         try:
             message = self._waiter.call("GET", "/_mock/messages/wait?" + urlencode(query))

@@ -17,6 +17,7 @@ from mocks.control import (
     inbound,
     journal,
     limits,
+    metrics,
     outcomes,
     sink,
     waiting,
@@ -25,7 +26,8 @@ from mocks.control.openapi import document
 
 # Each module has `routes` (Starlette routes) and `paths` (their OpenAPI path items).
 # waiting comes before api, so /_mock/messages/wait is not taken for a message {id}.
-MODULES = (waiting, api, sink, outcomes, faults, journal, clock, events, limits, inbound)
+MODULES = (waiting, api, sink, outcomes, faults, journal, clock, events, limits, inbound,
+           metrics)
 
 PATHS: dict[str, Any] = {path: item for module in MODULES for path, item in module.paths.items()}
 

@@ -74,11 +74,13 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
     return entry
 
 
-def read(record: Record, gateway: Gateway) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
+    """What `record` was understood as; `explain_refusal=False` skips the explanation (the
+    costly part: a refused send is planned again), for the request log."""
     from mocks.journal import smsc, smspager, targetsms  # they import this module
 
     reader = {"smsc": smsc.read, "smspager": smspager.read, "targetsms": targetsms.read}
-    return reader[provider_of(record.path)](record, gateway)
+    return reader[provider_of(record.path)](record, gateway, explain_refusal)
 
 
 def bare(record: Record) -> Reading:

@@ -39,7 +39,7 @@ _NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
 _TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
-def read(record: Record, gateway: Gateway) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
     if record.path == SOAP_PATH:
         reading = _soap(record)
     elif record.path == rest.PATH:
@@ -49,9 +49,10 @@ def read(record: Record, gateway: Gateway) -> Reading:
     params = reading.params
     reading.login = params.get("login") or None  # never an API key: that is a secret
     reading.account = _account(gateway, params)
-    code = _error_code(record, reading)
+    code = error_code(record, reading)
     if code is not None:
         reading.refused = True
+    if code is not None and explain_refusal:
         reading.explanation = explain(code, _command(reading), params, gateway, record.client)
     return reading
 
@@ -117,7 +118,7 @@ def _command(reading: Reading) -> str:
     return SOAP_COMMANDS.get(reading.endpoint, reading.endpoint)
 
 
-def _error_code(record: Record, reading: Reading) -> int | None:
+def error_code(record: Record, reading: Reading) -> int | None:
     """The error code the answer carries, setting the outcome; None for a success."""
     answer = text_of(record.answer)
     if reading.endpoint in SOAP_COMMANDS or record.path == SOAP_PATH:
@@ -127,7 +128,7 @@ def _error_code(record: Record, reading: Reading) -> int | None:
             reading.refused = True
             return None
         match = _SOAP_ERROR.search(answer)
-        if match:
+        if match and int(match[1]) != 0:  # 003's results carry <error>0</error> when all is well
             code = int(match[1])
             reading.outcome = f"error {code}"
             return code

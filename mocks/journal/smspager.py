@@ -23,7 +23,7 @@ _SMSID = re.compile(r"<smsid>([^<]*)</smsid>")
 _NOT_SENT = re.compile(r"<colSendAbonent>0</colSendAbonent>")
 
 
-def read(record: Record, gateway: Gateway) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
     endpoint = record.path.lstrip("/")
     reading = Reading(PROVIDER, endpoint)
     answer = text_of(record.answer)
@@ -36,7 +36,7 @@ def read(record: Record, gateway: Gateway) -> Reading:
     try:
         root = xmlio.parse(record.body)
     except PagerError as exc:
-        if reading.refused:
+        if reading.refused and explain_refusal:
             reading.explanation = _unreadable(exc.code, record)
         return reading
     fields = xmlio.fields_of(root)
@@ -50,12 +50,19 @@ def read(record: Record, gateway: Gateway) -> Reading:
         smsid = _SMSID.search(answer)
         if smsid and smsid[1] and not _NOT_SENT.search(answer):
             reading.ids = [smsid[1]]
-    if reading.refused and code is not None:
-        reading.explanation = explain(code, endpoint, fields, root, gateway)
-    elif code == codes.OK and endpoint == "send.xml" and _NOT_SENT.search(answer):
-        # 000 answers a send that nothing could go to with code 1: say why nothing went
-        reading.explanation = _send_refusal(fields, root, gateway)
+    if explain_refusal:
+        reading.explanation = _why(code, endpoint, answer, fields, root, gateway, reading)
     return reading
+
+
+def _why(code: int | None, endpoint: str, answer: str, fields: dict[str, str],
+         root: etree._Element, gateway: Gateway, reading: Reading) -> str | None:
+    if reading.refused and code is not None:
+        return explain(code, endpoint, fields, root, gateway)
+    if code == codes.OK and endpoint == "send.xml" and _NOT_SENT.search(answer):
+        # 000 answers a send that nothing could go to with code 1: say why nothing went
+        return _send_refusal(fields, root, gateway)
+    return None
 
 
 def _unreadable(code: int, record: Record) -> str | None:

@@ -22,7 +22,7 @@ _IDS = re.compile(r"^\d+(,\d+)*$")
 _ERRORS = frozenset({*texts.ALL, texts.AUTH, texts.NOT_FOUND, texts.TOO_LARGE, texts.FAILURE})
 
 
-def read(record: Record, gateway: Gateway) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
     params = _params(record)
     command = "balance" if params.get("balance") == "1" else \
         "status" if "smsid" in params else "send"
@@ -33,7 +33,8 @@ def read(record: Record, gateway: Gateway) -> Reading:
     if answer in _ERRORS or answer.startswith("error"):
         reading.refused = True
         reading.outcome = answer
-        reading.explanation = explain(answer, params, reading.account, gateway)
+        if explain_refusal:
+            reading.explanation = explain(answer, params, reading.account, gateway)
     elif command == "send" and _IDS.match(answer):
         reading.ids = answer.split(",")
     return reading

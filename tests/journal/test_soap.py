@@ -52,3 +52,12 @@ def test_a_fault_is_refused_without_an_account(sms_mocks: Sandbox, http: httpx.C
     assert entry["outcome"].startswith("fault: ")
     assert entry["account"] is None
     assert account.login not in str(entry)
+
+
+def test_a_successful_call_is_ok_though_its_result_carries_error_0(
+        sms_mocks: Sandbox, http: httpx.Client) -> None:
+    account = sms_mocks.account("smsc", balance="100")
+    answer = call(http, "balance", login=account.login, psw=account.password)
+    assert "<error>0</error>" in answer.text
+    [entry] = sms_mocks.journal()
+    assert (entry["endpoint"], entry["outcome"], entry["refused"]) == ("get_balance", "ok", False)

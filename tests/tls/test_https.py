@@ -170,7 +170,10 @@ def test_restart_reuses_the_ca_and_certificate_and_mixes_plain_with_https(
         assert process.wait(timeout=10) == 0
         assert time.monotonic() - started < 3
         assert process.stderr is not None
-        assert process.stderr.read() == ""
+        # nothing on stderr but the request log's lines (no shutdown error, no traceback)
+        logged = process.stderr.read().splitlines()
+        assert [line.split()[1:3] for line in logged] == [
+            ["smsc", "send.php"], ["smsc", "wsdl"], ["smsc", "wsdl"]], logged
     after = {name: (served.tls_dir / name).read_bytes() for name in before}
     assert after == before
 
@@ -201,3 +204,15 @@ def test_server_thread_serves_https_for_in_process_tests(served: Served) -> None
         with client(served.ca, {("sms.targetsms.ru", 443): port}) as https:
             assert "445.6" in https.get(
                 "https://sms.targetsms.ru/sendsms.php?user=demo&pwd=demo&balance=1").text
+
+
+def test_the_health_check_follows_sms_mocks_tls(served: Served) -> None:
+    """The image's HEALTHCHECK (`sms-mocks health`, no URL) reaches an HTTPS server when
+    SMS_MOCKS_TLS is set, as the container's serve is then HTTPS."""
+    from mocks.cli import main
+
+    files = TlsFiles(cert=served.tls_dir / "cert.pem", key=served.tls_dir / "key.pem")
+    with ServerThread(load(clock="virtual"), tls=files) as server:
+        port = server.url.rsplit(":", 1)[1]
+        assert main(["health"], {"SMS_MOCKS_PORT": port, "SMS_MOCKS_TLS": "1"}) == 0
+        assert main(["health", "--timeout", "2"], {"SMS_MOCKS_PORT": port}) == 1  # http://

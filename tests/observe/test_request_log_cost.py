@@ -1,0 +1,86 @@
+"""What the request log asks of a request: nothing is read or written while it is answered;
+the lines go out later, in one write a batch; hostile input neither breaks a line nor grows
+the metrics without bound."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from mocks.app import build_app
+from mocks.config import load
+from mocks.observe import requests
+
+
+class CountingStream:
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def run(app: Any, *calls: tuple[str, str, dict[str, Any]]) -> None:
+    async def go() -> None:
+        transport = httpx.ASGITransport(app=app)  # no lifespan: no ticker flushes behind us
+        async with httpx.AsyncClient(transport=transport, base_url="http://m") as http:
+            for method, path, kwargs in calls:
+                await http.request(method, path, **kwargs)
+
+    asyncio.run(go())
+
+
+def test_requests_only_queue_and_a_flush_writes_once() -> None:
+    app = build_app(load(clock="virtual", log_format="json"))
+    stream = CountingStream()
+    log = app.state.runtime.requests
+    log.stream = stream
+    balance = ("GET", "/sys/balance.php", {"params": {"login": "alex", "psw": "123"}})
+    run(app, balance, balance, balance)
+    assert stream.writes == [] and len(log.pending) == 3 and log.requests == {}
+    log.flush()
+    assert len(stream.writes) == 1 and stream.writes[0].count("\n") == 3
+    assert log.pending == [] and sum(log.requests.values()) == 3
+
+
+def test_hostile_requests_still_make_one_valid_line_each() -> None:
+    app = build_app(load(clock="virtual", log_format="json"))
+    stream = CountingStream()
+    app.state.runtime.requests.stream = stream
+    run(app,
+        ("GET", "/sys/send.php?login=%FF%00%22&psw=1&mes=x&phones=7", {}),
+        ("GET", "/sys/send.php?login=a&login=b&apikey=&fmt=9&charset=koi8-r", {}),
+        ("POST", "/sys/send.php", {"content": b"\xff\xfe<>", "headers": {
+            "content-type": "multipart/form-data; boundary=x"}}),
+        ("POST", "/sys/soap.php", {"content": b"<not xml"}),
+        ("POST", "/send.xml", {"content": b"<data><login>\"\\\n</login></data>"}),
+        ("GET", "/sendsms.php?user=%D0%AF&pwd=%7F", {}))
+    app.state.runtime.requests.flush()
+    lines = "".join(stream.writes).splitlines()
+    assert len(lines) == 6
+    for line in lines:
+        entry = json.loads(line)
+        assert entry["provider"] in ("smsc", "smspager", "targetsms")
+    assert json.loads(lines[0])["account"] == "я\x00\""  # SMSC's default charset: cp1251
+    assert app.state.runtime.internal_errors == 0
+
+
+def test_label_sets_stop_growing_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(requests, "MAX_SERIES", 3)
+    app = build_app(load(clock="virtual"))
+    run(app, *[("POST", "/sys/soap.php", {"content": (
+        '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+        f'<op{n}/></e:Body></e:Envelope>').encode()}) for n in range(10)])
+    log = app.state.runtime.requests
+    log.flush()
+    assert len(log.requests) <= 4 and len(log.latency) <= 4  # three, and "other"
+    assert sum(log.requests.values()) == 10
+    assert ("smsc", "other", "other") in log.requests

@@ -230,6 +230,7 @@ class Persistence:
                 await self._group_commit()
             await send(message)
 
+        send_committed.__wrapped__ = send  # type: ignore[attr-defined]  # faults reach the transport
         return send_committed
 
     async def _group_commit(self) -> None:

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import time
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -75,6 +76,14 @@ def exit_status(outcomes: Sequence[Outcome]) -> int:
     return 0 if FAIL not in verdicts and PASS in verdicts else 1
 
 
+def trust(cafile: str) -> None:
+    """Every client of the run, this process's and the programs it starts, trusts `cafile`
+    (instead of the system's CAs): each reads one of these variables."""
+    path = os.path.abspath(cafile)
+    for variable in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        os.environ[variable] = path  # OpenSSL (urllib, httpx, PHP), requests (zeep), curl
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", required=True, metavar="URL",
                         help="the base URL: an sms-mocks deployment or a provider's host")
@@ -87,12 +96,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="on a real service, also run the scenarios that send real SMS "
                              "(to --phone)")
     parser.add_argument("--phone", help="your own number, for --spend")
+    parser.add_argument("--token", help="the emulator's control token, for /_mock/ from "
+                                        "elsewhere (default: SMS_MOCKS_CONTROL_TOKEN)")
+    parser.add_argument("--cacert", metavar="FILE",
+                        help="trust this CA for an https:// target (an emulator's --tls CA), "
+                             "in every client: urllib, curl, httpx, zeep and PHP")
     parser.add_argument("-k", dest="only", default="", metavar="TEXT",
                         help="only scenarios whose provider-name contains TEXT")
 
 
 def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     providers = tuple(args.provider or PROVIDERS)
+    parts = urllib.parse.urlsplit(args.target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        print(f"sms-mocks: --target must be an http:// or https:// URL, not {args.target!r}",
+              file=sys.stderr)
+        return 2
+    if args.cacert:
+        if not os.path.isfile(args.cacert):
+            print(f"sms-mocks: --cacert: no such file {args.cacert!r}", file=sys.stderr)
+            return 2
+        trust(args.cacert)
     credentials = env_credentials(dict(os.environ))
     if args.login or args.password:
         if not (args.login and args.password):
@@ -102,7 +126,11 @@ def main(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             credentials[provider] = Credentials(args.login, args.password, args.sender)
     target = Target(args.target, credentials=credentials,
                     spend=args.spend or os.environ.get("CONFORMANCE_SPEND") == "1",
-                    phone=args.phone or os.environ.get("CONFORMANCE_PHONE") or None)
+                    phone=args.phone or os.environ.get("CONFORMANCE_PHONE") or None,
+                    token=args.token or os.environ.get("SMS_MOCKS_CONTROL_TOKEN") or None)
+    if not target.emulator and target.unreachable:
+        print(f"sms-mocks: cannot reach {args.target}: {target.unreachable}", file=sys.stderr)
+        return 1
     scenarios = [s for s in all_scenarios(providers) if args.only in s.id]
     kind = "the emulator" if target.emulator else "not an emulator: no clock, own accounts"
     print(f"conformance: {len(scenarios)} scenarios against {args.target} ({kind})", file=out,

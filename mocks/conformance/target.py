@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class Target:
     # Whether /_mock/ may be used; None: ask the target. False treats an emulator as a real
     # service would be treated (the suite checks the real-service paths that way).
     control_api: bool | None = None
+    token: str | None = None  # an emulator's control token, sent to /_mock/ only
+    unreachable: str | None = None  # why the target did not answer at all, once asked
 
     # what the target is ------------------------------------------------------------------
     def base(self, provider: str) -> str:
@@ -75,7 +78,10 @@ class Target:
             try:
                 answer = self._fetch("GET", self.url.rstrip("/") + "/_mock/health")
                 self.control_api = answer.status == 200 and "internal_errors" in answer.json()
-            except (OSError, ValueError, TypeError):  # no answer, or not the emulator's
+            except OSError as exc:  # refused, unknown host, a certificate not trusted
+                self.unreachable = str(getattr(exc, "reason", None) or exc)
+                self.control_api = False
+            except (ValueError, TypeError):  # an answer, not the emulator's
                 self.control_api = False
         return self.control_api
 
@@ -96,7 +102,10 @@ class Target:
 
     def _fetch(self, method: str, url: str, body: bytes | None = None,
                headers: dict[str, str] | None = None) -> Answer:
-        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        headers = dict(headers or {})
+        if self.token and urllib.parse.urlsplit(url).path.startswith("/_mock/"):
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return Answer(response.status, dict(response.headers.items()), response.read())

@@ -12,7 +12,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from mocks.conformance.scenario import all_scenarios
+from tests.addresses import non_loopback_ipv4
 from tests.cli.test_serve import free_port, serving
 
 ROW = re.compile(r"  (PASS|FAIL|SKIP)  ")
@@ -63,8 +66,8 @@ class _Pretender(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def pretender() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pretender)
+def pretender(handler: type[BaseHTTPRequestHandler] = _Pretender) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -84,20 +87,20 @@ def test_every_scenario_fails_against_a_target_that_answers_wrongly() -> None:
     assert f"targetsms at {url}: 0 passed, {len(names)} failed, 0 skipped" in done.stdout
 
 
-def test_no_server_at_all_fails_every_scenario_that_had_credentials() -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    done = conformance("--target", url, "--provider", "smsc", "--login", "me",
-                       "--password", "secret")
-    assert done.returncode == 1
-    assert "(not an emulator: no clock, own accounts)" in done.stdout.splitlines()[0]
-    verdicts = {line.split()[0] for line in done.stdout.splitlines() if ROW.match(line)}
-    assert verdicts == {"FAIL", "SKIP"}  # FAIL: no answer; SKIP: needs the emulator or spend
-    assert "URLError" in done.stdout
+class _Stranger(_Pretender):
+    """A web server that is no emulator: everything is 404, /_mock/health included."""
+
+    def _answer(self) -> None:
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
 
 
 def test_a_real_target_without_credentials_proves_nothing_and_says_so() -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    done = conformance("--target", url, "--provider", "smspager")
+    with pretender(_Stranger) as url:
+        done = conformance("--target", url, "--provider", "smspager")
     assert done.returncode == 1
     assert "SKIP  check_counts_without_sending  no smspager credentials given" in done.stdout
 
@@ -115,3 +118,53 @@ def test_k_chooses_scenarios_by_their_id() -> None:
     assert done.returncode == 0, done.stdout
     rows = [line.split()[:2] for line in done.stdout.splitlines() if ROW.match(line)]
     assert rows == [["PASS", "detail_read_by_php_unserialize"]]
+
+
+def test_an_https_emulator_passes_with_its_ca(tmp_path: Path) -> None:
+    """`serve --tls`: every client of the run (urllib, curl, httpx, zeep, PHP) trusts the CA
+    given with --cacert, and checks the name (localhost is in the certificate)."""
+    port = free_port()
+    with serving("--port", str(port), "--tls", "--tls-dir", str(tmp_path), "--log-format",
+                 "off") as (_, line):
+        url = f"https://localhost:{port}"
+        assert f"https://127.0.0.1:{port}" in line
+        done = conformance("--target", url, "--cacert", str(tmp_path / "ca.pem"))
+        untrusted = conformance("--target", url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(all_scenarios())} scenarios against {url} (the emulator)" in done.stdout
+    assert " FAIL " not in done.stdout and "  SKIP  " not in done.stdout
+    assert untrusted.returncode == 1
+    assert untrusted.stderr.startswith(f"sms-mocks: cannot reach {url}: ")
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+
+
+def test_a_token_protected_emulator_is_used_with_its_token() -> None:
+    address = non_loopback_ipv4()
+    if address is None:
+        pytest.skip("this machine has no non-loopback address")
+    port = free_port()
+    with serving("--host", "0.0.0.0", "--port", str(port), "--control-token", "tok",
+                 "--log-format", "off"):
+        url = f"http://{address}:{port}"
+        done = conformance("--target", url, "--token", "tok", "-k", "smsc-send_status")
+        refused = conformance("--target", url, "-k", "smsc-send_status")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS  send_status_balance" in done.stdout
+    assert refused.returncode == 1
+    assert "POST /_mock/accounts: 401" in refused.stdout
+
+
+def test_a_target_that_is_no_url_is_a_usage_error() -> None:
+    for target in ("notaurl", "ftp://example.org"):
+        done = conformance("--target", target)
+        assert done.returncode == 2
+        assert done.stderr == ("sms-mocks: --target must be an http:// or https:// URL, "
+                               f"not {target!r}\n")
+
+
+def test_nothing_listening_is_said_plainly() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    done = conformance("--target", url)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"sms-mocks: cannot reach {url}: ")
+    assert "Traceback" not in done.stderr

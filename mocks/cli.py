@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
+from typing import Any
 
 from mocks import __version__, environment
 from mocks.tls import options as tls_options
@@ -81,6 +82,10 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     return 2  # pragma: no cover - argparse requires a command
 
 
+def clock_words(mode: str, speed: float) -> str:
+    return f"accelerated x{speed:g}" if mode == "accelerated" else mode
+
+
 def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from mocks.health import check, default_url
 
@@ -144,10 +149,19 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
               "SMS_MOCKS_CONTROL_TOKEN=TOKEN and send 'Authorization: Bearer TOKEN' (the "
               "inbox: open /_mock/ui?token=TOKEN).", file=sys.stderr, flush=True)
 
-    def ready(urls: list[str]) -> None:
+    def ready(urls: list[str], app: Any) -> None:
         url = urls[0]
+        clock = app.state.gateway.clock  # with --data-dir, the stored one resumed
         print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {', '.join(urls)} "
-              f"(control API: {url}/_mock/, clock: {settings.clock})", flush=True)
+              f"(control API: {url}/_mock/, clock: {clock_words(clock.mode, clock.speed)})",
+              flush=True)
+        configured = "virtual" if settings.clock == "virtual" else \
+            clock_words("real" if settings.clock_speed == 1 else "accelerated",
+                        settings.clock_speed)
+        if clock_words(clock.mode, clock.speed) != configured:
+            print(f"sms-mocks: note: the clock resumed from {settings.data_dir} keeps its "
+                  f"own speed, not the configured {configured}; change it with "
+                  "POST /_mock/clock/speed", file=sys.stderr, flush=True)
         for line in tls_options.describe(tls) if tls else ():
             print(line, flush=True)
 

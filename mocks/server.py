@@ -120,8 +120,10 @@ def make_server(settings: Settings, *, access_log: bool = False,
 
 
 def serve_forever(settings: Settings, listeners: Sequence[Listener],
-                  on_ready: Callable[[list[str]], None], tls: TlsFiles | None = None) -> None:
-    """Serves until a signal; on_ready gets every listener's URL, in order, once all listen."""
+                  on_ready: Callable[[list[str], Any], None],
+                  tls: TlsFiles | None = None) -> None:
+    """Serves until a signal; on_ready gets every listener's URL, in order, once all listen,
+    and the app they serve."""
     groups: dict[bool, list[socket.socket]] = {}
     for listener in listeners:
         groups.setdefault(listener.tls, []).append(listener.sock)
@@ -141,7 +143,8 @@ def serve_forever(settings: Settings, listeners: Sequence[Listener],
                 not any(task.done() for task in tasks):
             await asyncio.sleep(0.01)
         if all(server.started for server, _ in runs):
-            on_ready([url_of(listener.sock, listener.tls) for listener in listeners])
+            on_ready([url_of(listener.sock, listener.tls) for listener in listeners],
+                     runs[0][0].config.app)
         else:  # one could not start: the others stop too
             for server, _ in runs:
                 server.should_exit = True

@@ -298,3 +298,25 @@ def test_a_failing_disk_acknowledges_nothing_and_the_next_commit_catches_up(
         assert client.get("/_mock/health").status_code == 200  # committed before answering
         with closing(sqlite3.connect(tmp_path / FILE)) as db:
             assert db.execute("SELECT text FROM messages").fetchall() == [("while broken",)]
+
+
+def test_a_resumed_clock_is_the_one_the_ready_line_names(tmp_path: Path) -> None:
+    """The stored clock keeps its speed over a restart; the ready line says which clock runs,
+    and a note says it differs from the configured one."""
+    with serving(tmp_path) as server:  # virtual
+        server.http.post("/_mock/clock/advance", json={"seconds": 60})
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mocks", "serve", "--port", str(port), "--clock", "real",
+         "--data-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "clock: virtual)" in line
+        speed = httpx.get(f"http://127.0.0.1:{port}/_mock/clock").json()["speed"]
+        assert speed == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=15)
+    assert f"sms-mocks: note: the clock resumed from {tmp_path} keeps its own speed, not the " \
+           "configured real; change it with POST /_mock/clock/speed" in err

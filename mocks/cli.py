@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve every provider on one port")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=7214, help="port (default 7214)")
+    serve.add_argument("--port", type=tls_options.port_number, default=7214,
+                       help="port (default 7214)")
     serve.add_argument("--config", metavar="FILE", help="a TOML configuration file")
     serve.add_argument("--seed", type=int, help="seed for every random choice")
     serve.add_argument("--clock", choices=("real", "virtual"),

@@ -5,6 +5,7 @@ finds the server the way `serve` was told where to listen: SMS_MOCKS_PORT."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import ssl
 import urllib.error
@@ -18,6 +19,8 @@ def default_url(environ: Mapping[str, str]) -> str:
     """The server this container (or shell) runs: on loopback, at SMS_MOCKS_PORT. A server
     listening on every address (0.0.0.0, ::) answers on loopback too."""
     port = environ.get("SMS_MOCKS_PORT", "").strip() or str(DEFAULT_PORT)
+    if not port.isdigit():  # `serve` refuses it too; the check then fails plainly
+        port = str(DEFAULT_PORT)
     host = environ.get("SMS_MOCKS_HOST", "").strip()
     if host in ("", "0.0.0.0", "::", "[::]", "localhost"):
         host = "127.0.0.1"
@@ -35,7 +38,8 @@ def check(url: str, timeout: float) -> tuple[bool, str]:
             body = json.loads(answer.read(65536))
     except urllib.error.HTTPError as exc:
         return False, f"{target}: HTTP {exc.code}"
-    except (OSError, ValueError) as exc:  # refused, timed out, not JSON, a bad URL
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out,
+        # not JSON, a bad URL or port, a broken answer
         return False, f"{target}: {getattr(exc, 'reason', None) or exc}"
     if not isinstance(body, dict) or body.get("status") != "ok":
         return False, f"{target}: not healthy: {body!r}"

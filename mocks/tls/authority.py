@@ -55,6 +55,10 @@ def _parse_names(names: Iterable[str]) -> list[Name]:
             value = name.strip().rstrip(".").lower()
             if not value or any(c.isspace() or c in "/:@*" for c in value):
                 raise TlsError(f"{name!r} is not a host name") from None
+            try:  # a certificate holds names as ASCII: an international one in its A-label
+                value = value.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise TlsError(f"{name!r} is not a host name") from None
         if value not in parsed:
             parsed.append(value)
     return parsed

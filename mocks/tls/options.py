@@ -17,7 +17,7 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--tls", action="store_true",
                        help="serve --port over HTTPS, with a certificate for the providers' "
                             "real hosts from a local CA")
-    group.add_argument("--tls-port", type=int, action="append", default=[], metavar="PORT",
+    group.add_argument("--tls-port", type=port_number, action="append", default=[], metavar="PORT",
                        help="also serve HTTPS on PORT (repeatable; e.g. 443 next to 7214)")
     group.add_argument("--tls-dir", metavar="DIR", type=Path,
                        help="where the CA and certificate are kept and reused "
@@ -28,6 +28,17 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
                        help="serve this PEM certificate (chain) instead of making one")
     group.add_argument("--tls-key", metavar="FILE", type=Path,
                        help="the unencrypted PEM key of --tls-cert")
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535 (0: any free one), for argparse."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
+    return port
 
 
 def wanted(args: argparse.Namespace) -> bool:

@@ -17,6 +17,7 @@ from mocks import environment
 from mocks.cli import known_variables, main, serve_parser
 from mocks.config import DEFAULT_RULES, ConfigError, load
 from mocks.server import ServerThread
+from mocks.tls.options import port_number
 from tests.addresses import non_loopback_ipv4
 from tests.cli.test_serve import free_port
 
@@ -30,7 +31,7 @@ def sample(action: argparse.Action) -> tuple[str, object]:
     if action.choices:
         choice = list(action.choices)[-1]
         return str(choice), choice
-    if action.type is int:
+    if action.type in (int, port_number):
         return "4321", 4321
     if action.type is float:
         return "2.5", 2.5
@@ -74,7 +75,7 @@ def test_a_bad_value_is_refused_like_a_bad_option(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as exit_:
         main(["serve"], {"SMS_MOCKS_PORT": "seventy"})
     assert exit_.value.code == 2
-    assert "--port: invalid int value: 'seventy'" in capsys.readouterr().err
+    assert "--port: not a port number: 'seventy'" in capsys.readouterr().err
 
 
 def readme_docker_section() -> str:
@@ -213,3 +214,21 @@ def test_every_key_of_the_readmes_configuration_example_has_a_variable() -> None
         else:
             assert key in environment.TOP_LEVEL, key
     assert set(environment.TABLES) <= set(data) and set(environment.TOP_LEVEL) <= set(data)
+
+
+@pytest.mark.parametrize("argv", [["serve", "--port", "99999"], ["serve", "--port", "-1"],
+                                  ["serve", "--tls-port", "70000"]])
+def test_a_port_out_of_range_is_refused_like_a_bad_option(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv, {})
+    assert exit_.value.code == 2
+    assert "a port is 0 to 65535, not" in capsys.readouterr().err
+
+
+def test_the_health_check_never_raises_on_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", "--url", "http://127.0.0.1:abc", "--timeout", "1"], {}) == 1
+    assert "http://127.0.0.1:abc/_mock/health: nonnumeric port" in capsys.readouterr().err
+    from mocks.health import default_url
+
+    assert default_url({"SMS_MOCKS_PORT": "abc"}) == "http://127.0.0.1:7214"

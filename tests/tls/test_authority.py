@@ -122,3 +122,13 @@ def test_check_names_what_is_wrong_with_given_files(tmp_path: Path) -> None:
                                       serialization.BestAvailableEncryption(b"secret")))
     with pytest.raises(TlsError, match=r"locked.pem: the key is encrypted"):
         check(TlsFiles(made.cert, locked))
+
+
+def test_an_international_name_is_issued_as_its_a_label(tmp_path: Path) -> None:
+    from mocks.tls import authority
+
+    files = authority.ensure(tmp_path, ["ÿ.example"])
+    names = x509.load_pem_x509_certificate(files.cert.read_bytes()).extensions \
+        .get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+            x509.DNSName)
+    assert "xn--wda.example" in names

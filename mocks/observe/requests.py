@@ -129,11 +129,20 @@ class RequestLog:
                     f'{quoted(reading.outcome)},"status":{record.status},"latency_ms":{latency},'
                     f'"ids":[{ids}],"method":{quoted(record.method)},"path":'
                     f'{quoted(record.path)},"client":{quoted(record.client)}{fault}}}\n')
-        ids = f" ids={','.join(reading.ids)}" if reading.ids else ""
-        fault = f" fault={record.fault}" if record.fault is not None else ""
-        return (f"{stamp} {reading.provider} {reading.endpoint} account={account or '-'} "
+        ids = f" ids={_plain(','.join(reading.ids))}" if reading.ids else ""
+        fault = f" fault={_plain(record.fault)}" if record.fault is not None else ""
+        return (f"{stamp} {reading.provider} {_plain(reading.endpoint)} "
+                f"account={_plain(account) if account else '-'} "
                 f"outcome={reading.outcome!r} status={record.status} "
                 f"latency_ms={latency}{ids}{fault}\n")
+
+
+def _plain(text: str) -> str:
+    """A client's word as one token of a text line: quoted and escaped (repr) when it holds
+    spaces, quotes or anything unprintable (a newline would forge a line, ESC colour a terminal)."""
+    if text.isprintable() and not any(c.isspace() or c in "'\"=" for c in text):
+        return text
+    return repr(text)
 
 
 def _quick_smsc(record: Record, gateway: Gateway) -> Reading | None:

@@ -84,3 +84,19 @@ def test_label_sets_stop_growing_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(log.requests) <= 4 and len(log.latency) <= 4  # three, and "other"
     assert sum(log.requests.values()) == 10
     assert ("smsc", "other", "other") in log.requests
+
+
+def test_a_text_line_stays_one_line_whatever_the_login() -> None:
+    app = build_app(load(clock="virtual", log_format="text"))
+    stream = CountingStream()
+    app.state.runtime.requests.stream = stream
+    run(app,
+        ("GET", "/sys/send.php?login=ev%0Afake%20line&psw=1&mes=x&phones=7", {}),
+        ("GET", "/sys/send.php?login=al%1b%5B31mex&psw=1&mes=x&phones=7", {}),
+        ("GET", "/sys/balance.php?login=alex&psw=123", {}))
+    app.state.runtime.requests.flush()
+    lines = "".join(stream.writes).splitlines()
+    assert len(lines) == 3
+    assert " account='ev\\nfake line' " in lines[0]
+    assert " account='al\\x1b[31mex' " in lines[1] and "\x1b" not in lines[1]
+    assert " account=alex " in lines[2]

@@ -12,6 +12,7 @@ from mocks.config import ConfigError, load
 from mocks.providers.smsc.soap import NAMESPACES
 from mocks.server import ServerThread
 from mocks.testing import ControlClient
+from tests import specs
 from tests.providers.smsc.soap import GOLDEN_WSDL, ROOT, canonical, fault, golden_wsdl
 
 
@@ -32,8 +33,7 @@ def test_the_served_wsdl_is_the_real_one_element_for_element(
 
 def test_the_golden_copy_is_the_specs_copy() -> None:
     spec = ROOT.parent / "shared" / "specs" / "smsc-soap.wsdl"
-    if not spec.exists():
-        pytest.skip("../shared/specs is not beside this checkout")
+    specs.require(spec)
     assert GOLDEN_WSDL.read_bytes() == Path(spec).read_bytes()
 
 

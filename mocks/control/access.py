@@ -9,6 +9,13 @@ cookie for /_mock/ so the page's own requests and event stream carry it.
 Always open: GET /_mock/health (orchestrators probe it from outside; it tells counts only) and
 POST/PUT /_mock/sink/{name}, a callback receiver anyone's application may post to, like a real
 webhook endpoint (reading what it received needs the token). Provider paths never come here.
+
+Loopback is trusted only as itself: a browser on this machine can be made to send requests
+here by any web page (a cross-site POST, or DNS rebinding of the page's own name to
+127.0.0.1). So a loopback request passes without a token only if its Host is a local name (an
+IP literal, a name without a dot such as localhost, *.localhost, or a provider's real host
+reached through a hosts entry) and any Origin it carries is that same host; otherwise it is
+treated like a remote client.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
+from mocks.hosts import REAL_HOSTS
 from mocks.http import Receive, Send
 
 Scope = dict[str, Any]
@@ -62,7 +70,7 @@ class Gate:
 
     async def __call__(self, app: App, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if (client and is_loopback(client[0])) or _open(scope):
+        if (client and is_loopback(client[0]) and _own_page(scope)) or _open(scope):
             await app(scope, receive, send)
             return
         if self.token is None:
@@ -79,6 +87,34 @@ class Gate:
         if from_query and scope["type"] == "http":
             send = _setting_cookie(send, presented)
         await app(scope, receive, send)
+
+
+def _own_page(scope: Scope) -> bool:
+    """Not a browser led here by another site: a local Host, and an Origin (if any) on it."""
+    host = origin = None
+    for key, value in scope.get("headers", ()):
+        if key == b"host":
+            host = value.decode("latin-1").strip().lower()
+        elif key == b"origin":
+            origin = value.decode("latin-1").strip().lower()
+    if host is not None and not _local_name(host):
+        return False
+    if origin is None:
+        return True
+    return host is not None and origin.partition("://")[2] == host
+
+
+@lru_cache(maxsize=256)
+def _local_name(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").rstrip(".")
+    if "." not in name or name.endswith(".localhost") or name in REAL_HOSTS:
+        return True  # a public site's name (what rebinding needs) has a dot
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True  # an address, not a name: nothing to rebind
 
 
 def _presented(scope: Scope) -> tuple[bytes | None, bool]:

@@ -163,3 +163,27 @@ def test_the_control_client_and_sandbox_send_the_token(address: str) -> None:
         finally:
             sandbox.close()
             client.close()
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"Host": "evil.example"}, 403),  # DNS rebinding: a public name resolved to 127.0.0.1
+    ({"Host": "127.0.0.1:7214", "Origin": "https://evil.example"}, 403),  # a cross-site POST
+    ({"Host": "localhost:7214", "Origin": "http://localhost:7214"}, 200),  # the inbox itself
+    ({"Host": "127.0.0.1:7214"}, 200),
+    ({"Host": "[::1]:7214"}, 200),
+    ({"Host": "smsc.ru"}, 200),  # a real host through a hosts entry
+    ({"Host": "sandbox.localhost"}, 200),
+])
+def test_a_loopback_browser_led_by_another_site_is_treated_as_remote(
+        headers: dict[str, str], status: int) -> None:
+    answer = call(None, ("127.0.0.1", 5), "POST", "/_mock/clock/advance",
+                  json={"seconds": 1}, headers=headers)
+    assert answer.status_code == status, answer.text
+    if status == 403:
+        assert "SMS_MOCKS_CONTROL_TOKEN" in answer.json()["error"]
+
+
+def test_a_foreign_origin_still_gets_in_with_the_token() -> None:
+    answer = call("s3cret", ("127.0.0.1", 5), "GET", "/_mock/clock",
+                  headers={"Origin": "https://evil.example", "Authorization": "Bearer s3cret"})
+    assert answer.status_code == 200

@@ -17,11 +17,13 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
     group.add_argument("--tls", action="store_true",
                        help="serve --port over HTTPS, with a certificate for the providers' "
                             "real hosts from a local CA")
-    group.add_argument("--tls-port", type=port_number, action="append", default=[], metavar="PORT",
+    group.add_argument("--tls-port", type=port_number, action="append", default=[],
+                       metavar="PORT",
                        help="also serve HTTPS on PORT (repeatable; e.g. 443 next to 7214)")
     group.add_argument("--tls-dir", metavar="DIR", type=Path,
                        help="where the CA and certificate are kept and reused "
-                            f"(default: {default_dir()})")
+                            f"(default: the data dir's tls/ with --data-dir, else "
+                            f"{default_dir()})")
     group.add_argument("--tls-name", action="append", default=[], metavar="NAME",
                        help="another host name or address for the certificate (repeatable)")
     group.add_argument("--tls-cert", metavar="FILE", type=Path,

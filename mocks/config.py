@@ -3,6 +3,7 @@ optional TOML file. Every key is documented in README.md ("Configuration")."""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -247,14 +248,26 @@ def _limit_overrides(raw: Any) -> dict[str, Any]:
                 if isinstance(setting, bool) is not (wanted is bool) or not isinstance(
                         setting, wanted):
                     raise ConfigError(f"limit {name!r}: {field_name} has the wrong type")
+            _check_range(name, value)
     return dict(raw)
 
 
 def _rule(name: str, raw: Any) -> Rule:
     try:
-        return DEFAULT_RULES[name].with_overrides(raw)
+        rule = DEFAULT_RULES[name].with_overrides(raw)
     except TypeError as exc:
         raise ConfigError(f"limit {name!r}: {exc}") from None
+    if isinstance(raw, dict):
+        _check_range(name, raw)
+    return rule
+
+
+def _check_range(name: str, table: dict[str, Any]) -> None:
+    """A count or a number of seconds: never negative (max = -1 would refuse every request)."""
+    for field_name, value in table.items():
+        if field_name != "enabled" and isinstance(value, int | float) and not (
+                math.isfinite(value) and value >= 0):
+            raise ConfigError(f"limit {name!r}: {field_name} must be a number >= 0")
 
 
 LOG_FORMATS = ("json", "text", "off")

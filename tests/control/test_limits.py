@@ -61,7 +61,7 @@ def test_switches_and_numbers_merge(sms_mocks: Sandbox, http: httpx.Client) -> N
     ({"smsc.nope": False}, "unknown limit 'smsc.nope'"),
     ({"smsc.duplicate_send": "off"}, "limit 'smsc.duplicate_send': true, false or a table"),
     ({"smsc.duplicate_send": {"max": 1.5}}, "limit 'smsc.duplicate_send': max is a whole"),
-    ({"smsc.duplicate_send": {"max": -1}}, "limit 'smsc.duplicate_send': max from 0 to"),
+    ({"smsc.duplicate_send": {"max": -1}}, "limit 'smsc.duplicate_send': max must be a number >= "),
     ({"smsc.duplicate_send": {"window": 1e300}}, "limit 'smsc.duplicate_send': window from 0"),
     ({"smsc.duplicate_send": {"colour": 1}}, "limit 'smsc.duplicate_send': "),
     ({"smsc.duplicate_send": {"enabled": 1}}, "limit 'smsc.duplicate_send': enabled has"),

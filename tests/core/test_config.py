@@ -268,3 +268,16 @@ def test_the_readmes_configuration_example_loads(tmp_path: Path) -> None:
     assert settings.public_url == "https://smsc.example"
     assert settings.smsc_soap_namespace == "http://smsc.ru/sys/soap.php"
     assert any(a["login"] == "shop" for a in settings.accounts)
+
+
+@pytest.mark.parametrize("table", ["{ max = -1 }", "{ window = -60 }", "{ block = -1.5 }"])
+def test_a_negative_limit_is_refused(tmp_path: Path, table: str) -> None:
+    path = tmp_path / "mocks.toml"
+    path.write_text(f'[limits]\n"smsc.balance_requests" = {table}\n')
+    with pytest.raises(ConfigError, match="must be a number >= 0"):
+        load(path)
+    account = ('[[accounts]]\nprovider = "smsc"\nlogin = "a"\n'
+               f'limits = {{ "smsc.balance_requests" = {table} }}\n')
+    path.write_text(account)
+    with pytest.raises(ConfigError, match="must be a number >= 0"):
+        load(path)

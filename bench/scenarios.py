@@ -42,6 +42,7 @@ class Scenario:
     lua_args: tuple[str, ...] = ()  # after OFFSET LOGIN PASSWORD THREADS
     stores: bool = True  # each accepted request stores exactly one new message
     prefill: int = 0  # messages the emulator stores before listening
+    stub_send: bool = False  # the emulator's send.php command answers a constant (the frame)
 
 
 def _json(answer: str) -> dict[str, object]:
@@ -91,6 +92,11 @@ SCENARIOS = {s.name: s for s in (
              lua_args=("send3",)),
     Scenario("smsc-fmt1", "send.php fmt=1", PATH, "get.lua", _send1, 0.5,
              query=lambda n: query(n, fmt=1), lua_args=("send1",)),
+    # Everything send.php pays but the send itself (uvicorn, routing, the journal and metrics,
+    # form decoding, authentication, the concurrency and IP-block limits, the answer): the
+    # ceiling any send path could reach on this frame.
+    Scenario("smsc-frame", "send.php frame, send stubbed", PATH, "get.lua", _send3,
+             query=query, lua_args=("send3",), stores=False, stub_send=True),
     status_scenario(),
     Scenario("soap", "SOAP send_sms", SOAP_PATH, "soap.lua", _soap, body=soap_body),
     Scenario("pager", "SMS-Pager send.xml", PAGER_PATH, "pager.lua", _pager, 0.35,

@@ -79,6 +79,11 @@ def prefill(gateway: Gateway, count: int) -> None:
     gateway.advance(timings.queue_seconds + timings.report_seconds + 1)
 
 
+def stub_send(call: Any) -> str:
+    """send.php's fmt=3 answer to a send, built from the request, with nothing sent."""
+    return f'{{"id":{call.params.get("id", "0")},"cnt":1,"cost":"1.40","balance":"1.00"}}'
+
+
 class CountingGateway(Gateway):
     """Counts what a load generator that does not read bodies cannot see: a limit's refusal and
     a status read of a missing message. The served gateway is switched to this class (same
@@ -112,6 +117,9 @@ def main() -> int:
                              "mocks.server.serve_forever does")
     parser.add_argument("--prefill", type=int, default=0,
                         help="messages to store before listening, for status.php")
+    parser.add_argument("--stub-send", action="store_true",
+                        help="the emulator's send.php command answers a constant: what remains "
+                             "is the frame every request pays")
     args = parser.parse_args()
 
     server = make_server(settings())
@@ -123,6 +131,9 @@ def main() -> int:
         gateway = emulator.state.gateway
         prefill(gateway, args.prefill)
         gateway.__class__ = CountingGateway
+        if args.stub_send:
+            for method in ("GET", "POST"):
+                emulator._direct[(PATH, method)].command = stub_send
     sock = bind(args.host, args.port)
 
     loop_name = ""

@@ -34,6 +34,7 @@ class Server:
     target: str
     uvicorn_loop: bool = False
     prefill: int = 0
+    stub_send: bool = False
     proc: subprocess.Popen[str] | None = None
     url: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
@@ -42,6 +43,8 @@ class Server:
         extra = ["--uvicorn-loop"] if self.uvicorn_loop else []
         if self.prefill and self.target == "emulator":
             extra += ["--prefill", str(self.prefill)]
+        if self.stub_send and self.target == "emulator":
+            extra.append("--stub-send")
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "serve_target.py"), "--target", self.target, *extra],
             cwd=ROOT, stdout=subprocess.PIPE, text=True)

@@ -121,7 +121,7 @@ def check_samples(server: Server, first: int, scenario: Scenario) -> int:
 def measure(scenario: Scenario, plan: Plan, *, quiet: bool = False) -> Result:
     """Warm-up rounds, then `plan.rounds` rounds a server, alternating which goes first."""
     load = run_wrk if plan.generator == "wrk" else run_python
-    servers = {name: Server(name, plan.uvicorn_loop, scenario.prefill)
+    servers = {name: Server(name, plan.uvicorn_loop, scenario.prefill, scenario.stub_send)
                for name in ("baseline", "emulator")}
     rates: dict[str, list[float]] = {name: [] for name in servers}
     p50: dict[str, list[float]] = {name: [] for name in servers}

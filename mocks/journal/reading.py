@@ -74,13 +74,15 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
     return entry
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
+         labels_only: bool = False) -> Reading:
     """What `record` was understood as; `explain_refusal=False` skips the explanation (the
-    costly part: a refused send is planned again), for the request log."""
+    costly part: a refused send is planned again), for the request log; `labels_only` may
+    also skip what the metrics do not need (provider, endpoint and outcome are always read)."""
     from mocks.journal import smsc, smspager, targetsms  # they import this module
 
     reader = {"smsc": smsc.read, "smspager": smspager.read, "targetsms": targetsms.read}
-    return reader[provider_of(record.path)](record, gateway, explain_refusal)
+    return reader[provider_of(record.path)](record, gateway, explain_refusal, labels_only)
 
 
 def bare(record: Record) -> Reading:

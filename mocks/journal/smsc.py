@@ -39,7 +39,8 @@ _NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
 _TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
+         labels_only: bool = False) -> Reading:
     if record.path == SOAP_PATH:
         reading = _soap(record)
     elif record.path == rest.PATH:

@@ -23,7 +23,10 @@ _SMSID = re.compile(r"<smsid>([^<]*)</smsid>")
 _NOT_SENT = re.compile(r"<colSendAbonent>0</colSendAbonent>")
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
+         labels_only: bool = False) -> Reading:
+    """`labels_only`: the endpoint and outcome, from the answer alone (the metrics' need),
+    without parsing the request's XML."""
     endpoint = record.path.lstrip("/")
     reading = Reading(PROVIDER, endpoint)
     answer = text_of(record.answer)
@@ -33,6 +36,8 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Read
     if code is not None and code != codes.OK:
         reading.refused = True
         reading.outcome = f"{code}" + (f" ({descr[1]})" if descr else "")
+    if labels_only:
+        return reading
     try:
         root = xmlio.parse(record.body)
     except PagerError as exc:

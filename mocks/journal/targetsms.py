@@ -22,7 +22,10 @@ _IDS = re.compile(r"^\d+(,\d+)*$")
 _ERRORS = frozenset({*texts.ALL, texts.AUTH, texts.NOT_FOUND, texts.TOO_LARGE, texts.FAILURE})
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
+         labels_only: bool = False) -> Reading:
+    if labels_only:  # the metrics' labels: the command and the answer, no form decoding
+        return _labels(record)
     params = _params(record)
     command = "balance" if params.get("balance") == "1" else \
         "status" if "smsid" in params else "send"
@@ -37,6 +40,24 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Read
             reading.explanation = explain(answer, params, reading.account, gateway)
     elif command == "send" and _IDS.match(answer):
         reading.ids = answer.split(",")
+    return reading
+
+
+_BALANCE = re.compile(rb"(?:^|&)balance=1(?:&|$)")
+_SMSID = re.compile(rb"(?:^|&)smsid=")
+
+
+def _labels(record: Record) -> Reading:
+    data = record.query
+    if record.method == "POST":
+        data += b"&" + record.body
+    command = "balance" if _BALANCE.search(data) else "status" if _SMSID.search(data) else \
+        "send"
+    reading = Reading(PROVIDER, f"sendsms.php ({command})")
+    answer = text_of(record.answer)
+    if answer in _ERRORS or answer.startswith("error"):
+        reading.refused = True
+        reading.outcome = answer
     return reading
 
 

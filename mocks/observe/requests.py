@@ -96,8 +96,8 @@ class RequestLog:
 
     def _reading(self, record: Record) -> Reading:
         try:
-            return _quick_smsc(record, self.gateway) or read(record, self.gateway,
-                                                            explain_refusal=False)
+            return _quick_smsc(record, self.gateway) or read(
+                record, self.gateway, explain_refusal=False, labels_only=self.format is None)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()

@@ -100,3 +100,27 @@ def test_a_text_line_stays_one_line_whatever_the_login() -> None:
     assert " account='ev\\nfake line' " in lines[0]
     assert " account='al\\x1b[31mex' " in lines[1] and "\x1b" not in lines[1]
     assert " account=alex " in lines[2]
+
+
+def test_the_metrics_count_the_same_with_the_log_off() -> None:
+    """With no log lines to write, SMS-Pager's requests are not parsed again for the metrics;
+    their labels are the same as when the log reads them whole."""
+    requests = (
+        ("POST", "/send.xml", {"content": (
+            b"<?xml version='1.0' encoding='UTF-8'?><data><login>test</login><password>123456"
+            b"</password><text>hi</text><to number='79991234567'></to></data>")}),
+        ("POST", "/send.xml", {"content": b"<data><login>test</login></data>"}),
+        ("POST", "/balance.xml", {"content": b"<not xml"}),
+        ("GET", "/sendsms.php?user=demo&pwd=demo&balance=1", {}),
+        ("GET", "/sendsms.php?user=demo&pwd=bad&balance=1", {}),
+        ("GET", "/sys/send.php?login=alex&psw=123&phones=79991234567&mes=x&fmt=3", {}))
+    counts = []
+    for log_format in ("off", "json"):
+        app = build_app(load(clock="virtual", log_format=log_format))
+        app.state.runtime.requests.stream = CountingStream()
+        run(app, *requests)
+        app.state.runtime.requests.flush()
+        counts.append(app.state.runtime.requests.requests)
+    assert counts[0] == counts[1]
+    assert ("smspager", "send.xml", "ok") in counts[0]
+    assert sum(counts[0].values()) == len(requests)

@@ -24,7 +24,7 @@ from mocks.faults import apply as faults
 from mocks.faults.rules import Book
 from mocks.heap import HeapKeeper
 from mocks.hosts import provider_of_host
-from mocks.http import header
+from mocks.http import expire_slow_bodies, header
 from mocks.journal.recorder import Journal
 from mocks.observe.requests import RequestLog
 from mocks.posting import deliver
@@ -150,6 +150,7 @@ async def _tick_forever(runtime: Runtime, app: EmulatorApp) -> None:
         while True:
             if runtime.gateway.clock.speed > 0:
                 runtime.gateway.tick()
+            expire_slow_bodies()
             if runtime.persistence is not None:
                 _commit(runtime.persistence)
             for batch in runtime.outbox.take_due():

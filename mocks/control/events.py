@@ -10,6 +10,9 @@ after `timeout` seconds or `limit` events; EventSource reconnects by itself.
     event: status                    every later change, and a refusal on acceptance
     data: {"id": 7, "ext_id": "1", "provider": "smsc", "account": "alex",
            "phone": "79991234567", "status": "delivered", "err": 0, "at": "...Z"}
+
+    event: inbound                   a reply injected through /_mock/inbound
+    data: {"id": 3, "provider": "smsc", "login": "alex", "phone": "79991234567", ...}
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from starlette.routing import Route
 
 from mocks.control import params
 from mocks.control.handlers import BadRequest, error, runtime_of
+from mocks.control.inbound import inbound_view
 from mocks.control.openapi import ERROR
 from mocks.control.views import iso
 from mocks.core.events import StatusEvent
+from mocks.core.inbound import Inbound
 from mocks.core.messages import Message, State
 
 QUEUE = 1000  # events a client may fall behind before the newest are dropped
@@ -45,9 +50,13 @@ def event_data(event: StatusEvent) -> dict[str, Any]:
             "phone": m.phone, "status": event.state.label, "err": event.err, "at": iso(event.at)}
 
 
-def sse(event: StatusEvent) -> str:
-    name = "accepted" if event.state is State.QUEUED else "status"
-    return f"event: {name}\ndata: {json.dumps(event_data(event), ensure_ascii=False)}\n\n"
+def sse(event: StatusEvent | Inbound) -> str:
+    if isinstance(event, Inbound):
+        name, data = "inbound", inbound_view(event)
+    else:
+        name = "accepted" if event.state is State.QUEUED else "status"
+        data = event_data(event)
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def dropped_note(count: int) -> str:
@@ -63,17 +72,21 @@ class Interest:
         return ((self.provider is None or m.provider == self.provider)
                 and (self.accounts is None or m.account.login in self.accounts))
 
+    def wants(self, reply: Inbound) -> bool:
+        return ((self.provider is None or reply.provider == self.provider)
+                and (self.accounts is None or reply.login in self.accounts))
+
 
 @dataclass
 class Feed:
     """One client's queue: events, and in place of a run of dropped ones, their count."""
 
     size: int = QUEUE
-    items: deque[StatusEvent | int] = field(default_factory=deque)
+    items: deque[StatusEvent | Inbound | int] = field(default_factory=deque)
     dropped: int = 0  # dropped since the last event that fitted
     ready: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def push(self, event: StatusEvent) -> None:
+    def push(self, event: StatusEvent | Inbound) -> None:
         if len(self.items) >= self.size:
             self.dropped += 1
             return
@@ -83,7 +96,7 @@ class Feed:
         self.items.append(event)
         self.ready.set()
 
-    def take(self) -> StatusEvent | int | None:
+    def take(self) -> StatusEvent | Inbound | int | None:
         """The next event, or a count of dropped ones, or None when there is nothing."""
         if self.items:
             return self.items.popleft()
@@ -96,7 +109,10 @@ async def _stream(request: Request, interest: Interest, timeout: float, limit: i
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     feed = Feed()
-    unsubscribe = runtime_of(request).gateway.events.subscribe(feed.push, interest)
+    runtime = runtime_of(request)
+    unsubscribe = runtime.gateway.events.subscribe(feed.push, interest)
+    unsubscribe_inbound = runtime.inbound.subscribe(
+        lambda reply: feed.push(reply) if interest.wants(reply) else None)
     try:
         yield ": open\n\n"  # subscribed: what happens from here on is streamed
         sent = 0
@@ -118,6 +134,7 @@ async def _stream(request: Request, interest: Interest, timeout: float, limit: i
                     yield ": heartbeat\n\n"
     finally:
         unsubscribe()
+        unsubscribe_inbound()
 
 
 async def events(request: Request) -> Response:
@@ -143,7 +160,8 @@ paths: dict[str, Any] = {
     "/_mock/events": {"get": {
         "summary": "Message and status changes as server-sent events",
         "description": "`accepted` and `status` events with JSON data (id, ext_id, provider, "
-                       "account, phone, status, err, at); `dropped` when the client fell "
+                       "account, phone, status, err, at); `inbound` for an injected reply "
+                       "(as /_mock/inbound lists it); `dropped` when the client fell "
                        "behind; a comment as heartbeat. Ends after `timeout` s or `limit` "
                        "events.",
         "parameters": [

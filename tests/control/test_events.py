@@ -157,3 +157,25 @@ def test_many_streams_at_once(sms_mocks: Sandbox, http: httpx.Client) -> None:
     for thread in threads:
         thread.join(timeout=5)
     assert got == [1] * 5
+
+
+def test_an_injected_reply_streams_as_an_inbound_event(sms_mocks: Sandbox,
+                                                       http: httpx.Client) -> None:
+    mine, other = sms_mocks.account("smsc"), sms_mocks.account("smsc")
+    seen: list[tuple[str, dict[str, object]]] = []
+    with http.stream("GET", "/_mock/events", params={"account": mine.login, "limit": 1,
+                                                     "timeout": 10}) as stream:
+        for name, data in _events(stream.iter_lines()):
+            if name == "comment":
+                if data == "open":
+                    for account in (other, mine):  # only mine passes the filter
+                        answer = http.post("/_mock/inbound", json={
+                            "provider": "smsc", "login": account.login, "phone": PHONE,
+                            "text": f"hi {account.login}"})
+                        assert answer.status_code == 201
+                continue
+            seen.append((name, json.loads(data)))
+    [(name, data)] = seen
+    assert name == "inbound"
+    assert {k: data[k] for k in ("provider", "login", "phone", "text")} == {
+        "provider": "smsc", "login": mine.login, "phone": PHONE, "text": f"hi {mine.login}"}

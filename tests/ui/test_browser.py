@@ -59,6 +59,11 @@ def test_a_sent_message_appears_and_turns_delivered_without_a_reload(
     expect(bubble).to_have_attribute("data-status", "delivered")
     expect(bubble.locator(".timeline li")).to_have_text(
         [_step("queued"), _step("sent"), _step("delivered")])
+    # a reply injected by someone else (a test, another tab) arrives over the event stream
+    assert http.post("/_mock/inbound", json={"provider": "smsc", "login": account.login,
+                                             "phone": "79161234567", "text": "Thanks!"}
+                     ).status_code == 201
+    expect(page.locator(".bubble.inbound", has_text="Thanks!")).to_be_visible()
     assert page.evaluate("window.loadedOnce") is True
 
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")

@@ -254,7 +254,7 @@ function follow() {
     $("live").className = "pill off";
   };
   events.onmessage = (event) => handle(JSON.parse(event.data));
-  for (const name of ["accepted", "status", "dropped"]) {
+  for (const name of ["accepted", "status", "dropped", "inbound"]) {
     events.addEventListener(name, (event) => handle(JSON.parse(event.data || "{}"), name));
   }
 }
@@ -262,6 +262,11 @@ function follow() {
 function handle(data, name) {
   if (name === "dropped") {  // fell behind: read everything again
     guarded(loadAll);
+    return;
+  }
+  if (name === "inbound") {  // a reply, injected here or by anyone else
+    if (!state.inbound.some((r) => r.id === data.id)) state.inbound.push(data);
+    render();
     return;
   }
   if (data.id !== undefined) refreshMessage(data.id);

@@ -32,10 +32,8 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
     reading = Reading(PROVIDER, f"sendsms.php ({command})", params,
                       login=params.get("user") or None)
     reading.account = gateway.accounts.get(PROVIDER, params.get("user", ""))
-    answer = text_of(record.answer)
-    if answer in _ERRORS or answer.startswith("error"):
-        reading.refused = True
-        reading.outcome = answer
+    answer = _outcome(reading, record)
+    if reading.refused:
         if explain_refusal:
             reading.explanation = explain(answer, params, reading.account, gateway)
     elif command == "send" and _IDS.match(answer):
@@ -54,11 +52,17 @@ def _labels(record: Record) -> Reading:
     command = "balance" if _BALANCE.search(data) else "status" if _SMSID.search(data) else \
         "send"
     reading = Reading(PROVIDER, f"sendsms.php ({command})")
+    _outcome(reading, record)
+    return reading
+
+
+def _outcome(reading: Reading, record: Record) -> str:
+    """The answer's text; an error text is the reading's outcome, and marks it refused."""
     answer = text_of(record.answer)
     if answer in _ERRORS or answer.startswith("error"):
         reading.refused = True
         reading.outcome = answer
-    return reading
+    return answer
 
 
 def _params(record: Record) -> dict[str, str]:

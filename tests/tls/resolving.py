@@ -6,14 +6,15 @@ from __future__ import annotations
 import socket
 import ssl
 import subprocess
-import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import httpcore
 import httpx
+
+from tests.cli.test_serve import serving as cli_serving
 
 
 def free_port() -> int:
@@ -55,16 +56,6 @@ def client(ca: Path, entries: dict[tuple[str, int], int]) -> httpx.Client:
     return httpx.Client(transport=transport, timeout=10)
 
 
-@contextmanager
-def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """`sms-mocks serve ARGS` in a process; yields it and its ready line (or '' if it ended)."""
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--clock", "virtual",
-                                *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        yield process, process.stdout.readline()
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        process.communicate(timeout=10)
+def serving(*args: str) -> AbstractContextManager[tuple[subprocess.Popen[str], str]]:
+    """`sms-mocks serve --clock virtual ARGS` in a process; yields it and its ready line."""
+    return cli_serving("--clock", "virtual", *args)

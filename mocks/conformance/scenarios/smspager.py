@@ -45,6 +45,11 @@ def _elements(body: bytes) -> dict[str, str]:
     return {child.tag: (child.text or "").strip() for child in root}
 
 
+def _report(t: Target, account: Credentials, smsid: str) -> ET.Element:
+    """report.xml of one mailing, parsed."""
+    return ET.fromstring(_post(t, "report", account, f"<smsid>{smsid}</smsid>\n").body)
+
+
 def _send(t: Target, account: Credentials, phone: str, *, action: str = "send",
           extra: str = "", text: str = "Conformance") -> dict[str, str]:
     inner = (f"<action>{action}</action>\n<text>{escape(text)}</text>\n{extra}"
@@ -78,12 +83,12 @@ def send_report_balance(t: Target) -> None:
     expect((sent["code"], sent["smsid"], sent["colSendAbonent"]), ("1", "conf1", "1"), "send")
     after = float(_fields(_post(t, "balance", account, ""))["account"])
     expect(round(before - after, 2), round(float(sent["price"]), 2), "balance fall = price")
-    report = ET.fromstring(_post(t, "report", account, "<smsid>conf1</smsid>\n").body)
+    report = _report(t, account, "conf1")
     expect(report.findtext("code"), "1", "report code")
     if t.emulator:
         expect(report.findtext("detail/waiting/number"), phone, "waiting right after the send")
         t.advance(60)
-        report = ET.fromstring(_post(t, "report", account, "<smsid>conf1</smsid>\n").body)
+        report = _report(t, account, "conf1")
         expect(report.findtext("detail/delivered/number"), phone, "delivered after a minute")
 
 
@@ -143,7 +148,7 @@ def scheduled_send_then_cancel(t: Target) -> None:
                  extra=f"<smsid>later</smsid>\n<datetime>{when}</datetime>\n")
     expect((sent["code"], sent["datetime"]), ("1", when), "scheduled send")
     t.advance(1800)
-    report = ET.fromstring(_post(t, "report", account, "<smsid>later</smsid>\n").body)
+    report = _report(t, account, "later")
     expect(report.findtext("detail/waiting/number"), "79161234567", "waiting half an hour in")
     check = _fields(_post(t, "cancel", account, "<action>check</action>\n<smsid>later</smsid>\n"))
     expect((check["code"], check["action"], check["cancelCol"]), ("1", "check", "1"),
@@ -159,10 +164,10 @@ def validity_expires(t: Target) -> None:
     account = _account(t)
     _send(t, account, SILENT, extra="<smsid>lost</smsid>\n<vp>3600</vp>\n")
     t.advance(1800)
-    report = ET.fromstring(_post(t, "report", account, "<smsid>lost</smsid>\n").body)
+    report = _report(t, account, "lost")
     expect(report.findtext("detail/enqueued/number"), SILENT, "half an hour in")
     t.advance(1900)
-    report = ET.fromstring(_post(t, "report", account, "<smsid>lost</smsid>\n").body)
+    report = _report(t, account, "lost")
     expect(report.findtext("detail/notDelivered/number"), SILENT, "past the validity")
 
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LOGIN, phone, settings
 from servers import Broken
 
-from mocks.core.gateway import Item, SendRequest
-from mocks.runtime import Runtime
+from sms_mocks.core.gateway import Item, SendRequest
+from sms_mocks.runtime import Runtime
 
 DAY = 24 * 3600.0
 BATCH = 1000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from mocks.config import Settings
+from sms_mocks.config import Settings
 
 PATH = "/sys/send.php"
 LOGIN = "bench"

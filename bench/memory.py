@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PATH, query, settings
 from servers import ROOT, Broken
 
-from mocks.app import build_app
+from sms_mocks.app import build_app
 
 WARMUP = 2_000
 TOP = 8  # allocation sites listed for the settled state

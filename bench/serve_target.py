@@ -11,7 +11,7 @@ answers it counted (wrk does not read the bodies).
 --prefill N stores N messages on the bench account before listening, for status.php to read
 (common.status_query).
 
-Both targets run on the uvicorn server that mocks.server.make_server builds, the very same
+Both targets run on the uvicorn server that sms_mocks.server.make_server builds, the very same
 uvicorn.Config (options, loop and http implementation auto-selection) and Server class: the
 baseline only swaps the ASGI app before the server loads it.
 """
@@ -45,9 +45,9 @@ from common import (
 )
 from uvicorn._compat import asyncio_run
 
-from mocks.core.gateway import Gateway, Item, SendRequest
-from mocks.core.messages import Message
-from mocks.server import bind, make_server, url_of
+from sms_mocks.core.gateway import Gateway, Item, SendRequest
+from sms_mocks.core.messages import Message
+from sms_mocks.server import bind, make_server, url_of
 
 BASELINE_BODY = "OK"
 
@@ -114,7 +114,7 @@ def main() -> int:
     parser.add_argument("--uvicorn-loop", action="store_true",
                         help="run on the loop uvicorn's Config picks (uvloop when installed), "
                              "as uvicorn.Server.run does, instead of asyncio.run as "
-                             "mocks.server.serve_forever does")
+                             "sms_mocks.server.serve_forever does")
     parser.add_argument("--prefill", type=int, default=0,
                         help="messages to store before listening, for status.php")
     parser.add_argument("--stub-send", action="store_true",
@@ -151,7 +151,7 @@ def main() -> int:
     if args.uvicorn_loop:
         asyncio_run(run(), loop_factory=server.config.get_loop_factory())
     else:
-        asyncio.run(run())  # what mocks.server.serve_forever (the CLI) and ServerThread do
+        asyncio.run(run())  # what sms_mocks.server.serve_forever (the CLI) and ServerThread do
     sock.close()
     stats: dict[str, object] = {"target": args.target, "loop": loop_name,
                                 "http": server.config.http_protocol_class.__name__}

@@ -21,9 +21,9 @@ QUERY = "/sys/balance.php?login=alex&psw=123&fmt=3"  # config.DEFAULT_ACCOUNTS
 
 
 def command(port: int) -> list[str]:
-    """The console script next to this Python (as a user runs it), else `python -m mocks`."""
+    """The console script next to this Python (as a user runs it), else `python -m sms_mocks`."""
     script = Path(sys.executable).with_name("sms-mocks")
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "mocks"]
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "sms_mocks"]
     return [*head, "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 

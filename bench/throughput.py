@@ -2,7 +2,7 @@
 get the very same requests from the same load generator, in interleaved rounds; medians are
 compared.
 
-Both run on the uvicorn server that mocks.server.make_server builds (serve_target.py); the
+Both run on the uvicorn server that sms_mocks.server.make_server builds (serve_target.py); the
 baseline answers a constant from one bare Starlette route. wrk (with a .lua script that builds
 request n as common.py does) when installed, else loadgen.py. A few answers are read one by one
 first; after the load, the emulator's own counts must match the answers (serve_target.py's

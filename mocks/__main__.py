@@ -1,5 +1,5 @@
 import sys
 
-from mocks.cli import main
+from sms_mocks.cli import main
 
 sys.exit(main())

@@ -17,25 +17,25 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from mocks.config import Settings
-from mocks.control.access import Gate, gated
-from mocks.control.routes import ROUTES as control_routes
-from mocks.faults import apply as faults
-from mocks.faults.rules import Book
-from mocks.heap import HeapKeeper
-from mocks.hosts import provider_of_host
-from mocks.http import expire_slow_bodies, header
-from mocks.journal.recorder import Journal
-from mocks.observe.requests import RequestLog
-from mocks.posting import deliver
-from mocks.providers.smsc.routes import routes as smsc_routes
-from mocks.providers.smspager.routes import routes as smspager_routes
-from mocks.providers.targetsms.routes import routes as targetsms_routes
-from mocks.runtime import Runtime
-from mocks.store import Persistence
-from mocks.ui.routes import routes as ui_routes
+from sms_mocks.config import Settings
+from sms_mocks.control.access import Gate, gated
+from sms_mocks.control.routes import ROUTES as control_routes
+from sms_mocks.faults import apply as faults
+from sms_mocks.faults.rules import Book
+from sms_mocks.heap import HeapKeeper
+from sms_mocks.hosts import provider_of_host
+from sms_mocks.http import expire_slow_bodies, header
+from sms_mocks.journal.recorder import Journal
+from sms_mocks.observe.requests import RequestLog
+from sms_mocks.posting import deliver
+from sms_mocks.providers.smsc.routes import routes as smsc_routes
+from sms_mocks.providers.smspager.routes import routes as smspager_routes
+from sms_mocks.providers.targetsms.routes import routes as targetsms_routes
+from sms_mocks.runtime import Runtime
+from sms_mocks.store import Persistence
+from sms_mocks.ui.routes import routes as ui_routes
 
-log = logging.getLogger("mocks.app")
+log = logging.getLogger("sms_mocks.app")
 
 TICK_SECONDS = 0.05
 CALLBACKS_AT_ONCE = 8
@@ -84,7 +84,7 @@ class EmulatorApp(Starlette):
     their endpoints answer every error in the provider's words themselves, so the stack has
     nothing to add on the path every client request takes.
 
-    A provider path asked for on another provider's real host (mocks.hosts) is not found
+    A provider path asked for on another provider's real host (sms_mocks.hosts) is not found
     there, whatever the method, as on the real host."""
 
     def __init__(self, providers: list[Route], owners: dict[str, str] | None = None,

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from mocks import __version__, environment
-from mocks.tls import options as tls_options
+from sms_mocks import __version__, environment
+from sms_mocks.tls import options as tls_options
 
 # config.py checks the same; imported lazily, so `sms-mocks health` starts quickly
 LOG_FORMATS = ("json", "text", "off")
@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     health.add_argument("--timeout", type=float, default=3.0, help="seconds (default 3)")
     conformance = commands.add_parser(
         "conformance", help="run the conformance scenarios against a deployment")
-    from mocks.conformance.runner import add_arguments
+    from sms_mocks.conformance.runner import add_arguments
     add_arguments(conformance)
     return parser
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     if args.command == "health":
         return _health(args, environ)
     if args.command == "conformance":
-        from mocks.conformance.runner import main as conformance
+        from sms_mocks.conformance.runner import main as conformance
         try:
             return conformance(args)
         except BrokenPipeError:  # `| head`: the reader left; say nothing more
@@ -88,7 +88,7 @@ def clock_words(mode: str, speed: float) -> str:
 
 
 def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from mocks.health import check, default_url
+    from sms_mocks.health import check, default_url
 
     healthy, said = check(args.url or default_url(environ), args.timeout)
     print(said, file=sys.stdout if healthy else sys.stderr)
@@ -98,19 +98,19 @@ def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 def known_variables() -> set[str]:
     """Every SMS_MOCKS_ variable serve reads, and the pytest plugin's (a CI job may set
     them for both)."""
-    from mocks.config import DEFAULT_RULES
+    from sms_mocks.config import DEFAULT_RULES
 
     return ({v for v, _ in environment.option_actions(serve_parser())}
             | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
 
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from mocks.app import SERVED
-    from mocks.config import ConfigError, load
-    from mocks.control.access import is_loopback
-    from mocks.server import Listener, bind, serve_forever
-    from mocks.store import StoreError
-    from mocks.tls.files import TlsError
+    from sms_mocks.app import SERVED
+    from sms_mocks.config import ConfigError, load
+    from sms_mocks.control.access import is_loopback
+    from sms_mocks.server import Listener, bind, serve_forever
+    from sms_mocks.store import StoreError
+    from sms_mocks.tls.files import TlsError
 
     for variable in environment.unknown(environ, known_variables()):
         print(f"sms-mocks: warning: {variable} is not a setting; ignored", file=sys.stderr)

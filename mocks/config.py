@@ -11,15 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mocks import environment
-from mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
-from mocks.core.carriers import CARRIERS, HEALTHY
-from mocks.core.delivery import Timings
-from mocks.core.limits import Limits, Rule
-from mocks.core.money import to_money
-from mocks.core.outcomes import OutcomeRule, rule_from_spec
-from mocks.faults.rules import FaultSpecError, build
-from mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
+from sms_mocks import environment
+from sms_mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
+from sms_mocks.core.carriers import CARRIERS, HEALTHY
+from sms_mocks.core.delivery import Timings
+from sms_mocks.core.limits import Limits, Rule
+from sms_mocks.core.money import to_money
+from sms_mocks.core.outcomes import OutcomeRule, rule_from_spec
+from sms_mocks.faults.rules import FaultSpecError, build
+from sms_mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 MAX_JOURNAL = 1_000_000  # each entry keeps up to 5 KiB

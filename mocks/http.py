@@ -205,7 +205,7 @@ class ProviderApp:
     """A provider path served as a bare ASGI app: Starlette routes to it, and no Request or
     Response object is built on the emulator's hottest paths. Subclasses speak the dialect."""
 
-    log = logging.getLogger("mocks")
+    log = logging.getLogger("sms_mocks")
 
     @staticmethod
     def gateway(scope: dict[str, Any]) -> Any:

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.core.clock import Clock
+from sms_mocks.core.clock import Clock
 
 BACKOFF = (10.0, 60.0, 300.0, 900.0, 3600.0)  # seconds before each retry
 HISTORY = 1000  # attempts kept for /_mock/callbacks

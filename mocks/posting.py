@@ -13,7 +13,7 @@ import socket
 import threading
 import urllib.parse
 
-from mocks.outbox import Delivery, Outbox
+from sms_mocks.outbox import Delivery, Outbox
 
 READ_TIMEOUT = 5.0  # seconds for the connection and for each read
 DEADLINE = 10.0  # seconds for the whole POST

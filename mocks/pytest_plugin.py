@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mocks.testing import ControlClient, Sandbox
+from sms_mocks.testing import ControlClient, Sandbox
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,8 +41,8 @@ def sms_mocks_server(pytestconfig: pytest.Config) -> Iterator[ControlClient]:
         yield client
         client.close()
         return
-    from mocks.config import load
-    from mocks.server import ServerThread
+    from sms_mocks.config import load
+    from sms_mocks.server import ServerThread
 
     settings = load(pytestconfig.getoption("--sms-mocks-config"), clock="virtual")
     with ServerThread(settings) as server:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from mocks.config import Settings, account_from_spec, outcome_rules
-from mocks.control.sink import Sink
-from mocks.core.accounts import AccountRegistry
-from mocks.core.clock import Clock
-from mocks.core.gateway import Gateway
-from mocks.core.inbound import InboundStore
-from mocks.faults.rules import Book
-from mocks.journal.recorder import Journal
-from mocks.observe.requests import RequestLog
-from mocks.outbox import Outbox
-from mocks.providers.smsc import callbacks as smsc_callbacks
-from mocks.store import Persistence
+from sms_mocks.config import Settings, account_from_spec, outcome_rules
+from sms_mocks.control.sink import Sink
+from sms_mocks.core.accounts import AccountRegistry
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.core.inbound import InboundStore
+from sms_mocks.faults.rules import Book
+from sms_mocks.journal.recorder import Journal
+from sms_mocks.observe.requests import RequestLog
+from sms_mocks.outbox import Outbox
+from sms_mocks.providers.smsc import callbacks as smsc_callbacks
+from sms_mocks.store import Persistence
 
 
 def make_clock(settings: Settings) -> Clock:

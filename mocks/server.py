@@ -18,9 +18,9 @@ from typing import Any
 
 import uvicorn
 
-from mocks.app import build_app
-from mocks.config import Settings
-from mocks.tls.files import TlsFiles
+from sms_mocks.app import build_app
+from sms_mocks.config import Settings
+from sms_mocks.tls.files import TlsFiles
 
 TLS_CLOSE_SECONDS = 0.3
 

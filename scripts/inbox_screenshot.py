@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect, sync_playwright
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import ControlClient
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "inbox.png"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -5,9 +5,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import ControlClient, Sandbox
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient, Sandbox
 
 pytest_plugins = ["pytester"]
 

@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from mocks.heap import FULL_SECONDS, IDLE_SECONDS, MAX_FULL_SECONDS, NEVER, HeapKeeper
+from sms_mocks.heap import FULL_SECONDS, IDLE_SECONDS, MAX_FULL_SECONDS, NEVER, HeapKeeper
 
 
 class Calls(list[str]):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.http import CommandApp
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.http import CommandApp
+from sms_mocks.server import ServerThread
 
 
 def boom(call: object) -> str:
@@ -35,7 +35,7 @@ def test_a_failing_command_answers_in_the_providers_words(
 
 def test_a_failing_soap_operation_is_a_server_fault_and_counted(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    from mocks.providers.smsc.soap import operations
+    from sms_mocks.providers.smsc.soap import operations
     from tests.providers.smsc.soap import HEADERS, envelope, fault
 
     def broken(caller: object, fields: object) -> dict[str, str]:

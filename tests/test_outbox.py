@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from mocks.core.clock import Clock
-from mocks.outbox import BACKOFF, Delivery, Outbox
+from sms_mocks.core.clock import Clock
+from sms_mocks.outbox import BACKOFF, Delivery, Outbox
 
 
 def forms(batches: list[list[Delivery]]) -> list[list[str]]:

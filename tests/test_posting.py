@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mocks import posting
+from sms_mocks import posting
 
 
 @pytest.fixture

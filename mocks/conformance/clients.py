@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from mocks.conformance.target import Skip
+from sms_mocks.conformance.target import Skip
 
 TIMEOUT = 60
 PHP = Path(__file__).parent / "php"

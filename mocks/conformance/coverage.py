@@ -1,5 +1,5 @@
 """The coverage table: coverage.toml (the data) rendered as the README's table between two
-markers. `python -m mocks.conformance.coverage README.md` rewrites it; `--check` only says
+markers. `python -m sms_mocks.conformance.coverage README.md` rewrites it; `--check` only says
 whether it is current (tests/conformance/test_coverage.py does both checks and more)."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def updated(readme: str, rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mocks.conformance.coverage")
+    parser = argparse.ArgumentParser(prog="python -m sms_mocks.conformance.coverage")
     parser.add_argument("readme", type=Path)
     parser.add_argument("--check", action="store_true", help="only report whether it is current")
     args = parser.parse_args(argv)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from mocks.conformance.scenario import Scenario, all_scenarios
-from mocks.conformance.target import PROVIDERS, Credentials, Skip, Target, env_credentials
+from sms_mocks.conformance.scenario import Scenario, all_scenarios
+from sms_mocks.conformance.target import PROVIDERS, Credentials, Skip, Target, env_credentials
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 

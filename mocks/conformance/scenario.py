@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.conformance.target import PROVIDERS, Target
+from sms_mocks.conformance.target import PROVIDERS, Target
 
 Run = Callable[[Target], None]
 
@@ -47,7 +47,7 @@ def scenario(provider: str, *, follows: str = "") -> Callable[[Run], Run]:
 def all_scenarios(providers: tuple[str, ...] = PROVIDERS) -> list[Scenario]:
     """Every scenario of the providers asked for, in the order they are written."""
     for provider in PROVIDERS:
-        importlib.import_module(f"mocks.conformance.scenarios.{provider}")
+        importlib.import_module(f"sms_mocks.conformance.scenarios.{provider}")
     return [s for s in _REGISTRY.values() if s.provider in providers]
 
 

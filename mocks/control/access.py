@@ -28,8 +28,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
-from mocks.hosts import REAL_HOSTS
-from mocks.http import Receive, Send
+from sms_mocks.hosts import REAL_HOSTS
+from sms_mocks.http import Receive, Send
 
 Scope = dict[str, Any]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]

@@ -8,13 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks import __version__
-from mocks.config import ConfigError, account_from_spec
-from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from mocks.control.openapi import PATHS
-from mocks.control.views import account_view, iso, message_view
-from mocks.core.gateway import Gateway
-from mocks.core.messages import Message, State
+from sms_mocks import __version__
+from sms_mocks.config import ConfigError, account_from_spec
+from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
+from sms_mocks.control.openapi import PATHS
+from sms_mocks.control.views import account_view, iso, message_view
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.core.messages import Message, State
 
 
 async def health(request: Request) -> JSONResponse:

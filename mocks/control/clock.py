@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from mocks.control.openapi import ERROR, json_response
-from mocks.control.views import iso
-from mocks.core.gateway import Gateway
+from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
+from sms_mocks.control.openapi import ERROR, json_response
+from sms_mocks.control.views import iso
+from sms_mocks.core.gateway import Gateway
 
 MAX_SPEED = 10_000.0  # a day in under nine seconds; faster is not a clock a test can follow
 

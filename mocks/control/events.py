@@ -28,14 +28,14 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from mocks.control import params
-from mocks.control.handlers import BadRequest, error, runtime_of
-from mocks.control.inbound import inbound_view
-from mocks.control.openapi import ERROR
-from mocks.control.views import iso
-from mocks.core.events import StatusEvent
-from mocks.core.inbound import Inbound
-from mocks.core.messages import Message, State
+from sms_mocks.control import params
+from sms_mocks.control.handlers import BadRequest, error, runtime_of
+from sms_mocks.control.inbound import inbound_view
+from sms_mocks.control.openapi import ERROR
+from sms_mocks.control.views import iso
+from sms_mocks.core.events import StatusEvent
+from sms_mocks.core.inbound import Inbound
+from sms_mocks.core.messages import Message, State
 
 QUEUE = 1000  # events a client may fall behind before the newest are dropped
 MAX_TIMEOUT = 3600.0

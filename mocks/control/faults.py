@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.handlers import error
-from mocks.faults.rules import (
+from sms_mocks.control.handlers import error
+from sms_mocks.faults.rules import (
     ACTIONS,
     DISTRIBUTIONS,
     MAX_SECONDS,
@@ -18,8 +18,8 @@ from mocks.faults.rules import (
     Book,
     FaultSpecError,
 )
-from mocks.faults.targets import PATHS, PROVIDERS
-from mocks.http import BodyTooLarge, read_body
+from sms_mocks.faults.targets import PATHS, PROVIDERS
+from sms_mocks.http import BodyTooLarge, read_body
 
 MAX_SPEC = 64 * 1024
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 if TYPE_CHECKING:  # runtime imports the sink, which uses these helpers
-    from mocks.runtime import Runtime
+    from sms_mocks.runtime import Runtime
 
 MAX_JSON = 1024 * 1024
 Handler = Callable[[Request], Awaitable[JSONResponse]]

@@ -2,7 +2,7 @@
 
 An SMSC account with a callback_url has it POSTed there through the outbox (so with its
 retries), as SMSC passes incoming messages on. The other providers' documents describe no way
-to receive SMS, so for them it is only kept here (mocks.core.inbound keeps the last 1000; a
+to receive SMS, so for them it is only kept here (sms_mocks.core.inbound keeps the last 1000; a
 reset forgets them).
 """
 
@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from mocks.control.openapi import ERROR, json_response
-from mocks.control.views import iso
-from mocks.core.inbound import Inbound
-from mocks.core.phones import parse
-from mocks.providers.smsc import incoming
+from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
+from sms_mocks.control.openapi import ERROR, json_response
+from sms_mocks.control.views import iso
+from sms_mocks.core.inbound import Inbound
+from sms_mocks.core.phones import parse
+from sms_mocks.providers.smsc import incoming
 
 MAX_TEXT = 1000  # characters, as send.php's mes
 MAX_TO = 32

@@ -10,19 +10,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control.handlers import runtime_of
-from mocks.journal.reading import bare, provider_of, read, view
+from sms_mocks.control.handlers import runtime_of
+from sms_mocks.journal.reading import bare, provider_of, read, view
 
 if TYPE_CHECKING:
-    from mocks.journal.reading import Reading
-    from mocks.journal.recorder import Record
-    from mocks.runtime import Runtime
+    from sms_mocks.journal.reading import Reading
+    from sms_mocks.journal.recorder import Record
+    from sms_mocks.runtime import Runtime
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 DEFAULT_LIMIT = 100
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
-log = logging.getLogger("mocks.journal")
+log = logging.getLogger("sms_mocks.journal")
 
 
 class BadQuery(ValueError):

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.config import DEFAULT_RULES, ConfigError, _limit_overrides
-from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from mocks.control.openapi import ERROR, json_response
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
+from sms_mocks.config import DEFAULT_RULES, ConfigError, _limit_overrides
+from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
+from sms_mocks.control.openapi import ERROR, json_response
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
 
 MAX_NUMBER = 1e9  # requests, seconds: past this a limit means nothing
 

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mocks.control.handlers import runtime_of
-from mocks.observe.metrics import CONTENT_TYPE, exposition
+from sms_mocks.control.handlers import runtime_of
+from sms_mocks.observe.metrics import CONTENT_TYPE, exposition
 
 
 async def metrics(request: Request) -> Response:

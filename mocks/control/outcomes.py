@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.config import PROVIDERS
-from mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from mocks.control.views import message_view
-from mocks.core.messages import Message, State
-from mocks.core.outcomes import MAX_POLLS, MAX_SECONDS, OUTCOMES, PROGRESSIONS, rule_from_spec
+from sms_mocks.config import PROVIDERS
+from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
+from sms_mocks.control.views import message_view
+from sms_mocks.core.messages import Message, State
+from sms_mocks.core.outcomes import MAX_POLLS, MAX_SECONDS, OUTCOMES, PROGRESSIONS, rule_from_spec
 
 MAX_RULES = 10_000  # a runaway test cannot make every send scan a million rules
 

@@ -6,7 +6,7 @@ import math
 
 from starlette.datastructures import QueryParams
 
-from mocks.control.handlers import BadRequest
+from sms_mocks.control.handlers import BadRequest
 
 
 def number(query: QueryParams, name: str, default: float, low: float, high: float) -> float:

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks import __version__
-from mocks.control import (
+from sms_mocks import __version__
+from sms_mocks.control import (
     api,
     clock,
     events,
@@ -22,7 +22,7 @@ from mocks.control import (
     sink,
     waiting,
 )
-from mocks.control.openapi import document
+from sms_mocks.control.openapi import document
 
 # Each module has `routes` (Starlette routes) and `paths` (their OpenAPI path items).
 # waiting comes before api, so /_mock/messages/wait is not taken for a message {id}.

@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from mocks.control.handlers import runtime_of
-from mocks.control.views import iso
-from mocks.http import BodyTooLarge, read_body
+from sms_mocks.control.handlers import runtime_of
+from sms_mocks.control.views import iso
+from sms_mocks.http import BodyTooLarge, read_body
 
 MAX_BODY = 64 * 1024
 KEPT = 1000  # requests kept a name

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mocks.control.otp import one_time_code
-from mocks.core.accounts import Account
-from mocks.core.clock import LATEST
-from mocks.core.messages import Message
+from sms_mocks.control.otp import one_time_code
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.clock import LATEST
+from sms_mocks.core.messages import Message
 
 
 def iso(ts: float) -> str:

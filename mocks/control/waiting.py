@@ -17,13 +17,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mocks.control import params
-from mocks.control.handlers import BadRequest, guarded, runtime_of
-from mocks.control.openapi import ERROR, MESSAGE, json_response
-from mocks.control.views import message_view
-from mocks.core.events import StatusEvent
-from mocks.core.messages import Message, State
-from mocks.core.phones import parse
+from sms_mocks.control import params
+from sms_mocks.control.handlers import BadRequest, guarded, runtime_of
+from sms_mocks.control.openapi import ERROR, MESSAGE, json_response
+from sms_mocks.control.views import message_view
+from sms_mocks.core.events import StatusEvent
+from sms_mocks.core.messages import Message, State
+from sms_mocks.core.phones import parse
 
 MAX_TIMEOUT = 60.0
 DEFAULT_TIMEOUT = 10.0

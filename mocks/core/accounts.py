@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
-from mocks.core.money import ZERO, to_money
-from mocks.core.numbering import NumberInfo
+from sms_mocks.core.money import ZERO, to_money
+from sms_mocks.core.numbering import NumberInfo
 
 
 class SenderState(Enum):

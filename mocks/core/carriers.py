@@ -13,8 +13,8 @@ change applies to messages accepted after it.
 
 from __future__ import annotations
 
-from mocks.core.delivery import DELIVER, Outcome
-from mocks.core.messages import State
+from sms_mocks.core.delivery import DELIVER, Outcome
+from sms_mocks.core.messages import State
 
 CARRIERS = ("healthy", "flaky", "slow", "dead", "throttling")
 HEALTHY = "healthy"

@@ -7,8 +7,8 @@ no Changes at all, and each hook costs one attribute check.
 
 from __future__ import annotations
 
-from mocks.core.accounts import Account
-from mocks.core.messages import Message
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.messages import Message
 
 
 class Changes:

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mocks.core.events import EventBus
-from mocks.core.messages import ERR_NONE, Message, State
-from mocks.core.timers import TimerQueue
+from sms_mocks.core.events import EventBus
+from sms_mocks.core.messages import ERR_NONE, Message, State
+from sms_mocks.core.timers import TimerQueue
 
 
 @dataclass(frozen=True, slots=True)

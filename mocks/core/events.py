@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mocks.core.messages import Message, State
+from sms_mocks.core.messages import Message, State
 
 
 @dataclass(frozen=True, slots=True)

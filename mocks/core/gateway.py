@@ -15,15 +15,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
 
-from mocks.core import carriers, outcomes
-from mocks.core.accounts import Account, AccountRegistry, SenderState
-from mocks.core.changes import Changes
-from mocks.core.clock import Clock
-from mocks.core.delivery import DeliveryEngine, Timings
-from mocks.core.events import EventBus
-from mocks.core.ledger import Ledger
-from mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
-from mocks.core.messages import (
+from sms_mocks.core import carriers, outcomes
+from sms_mocks.core.accounts import Account, AccountRegistry, SenderState
+from sms_mocks.core.changes import Changes
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.delivery import DeliveryEngine, Timings
+from sms_mocks.core.events import EventBus
+from sms_mocks.core.ledger import Ledger
+from sms_mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
+from sms_mocks.core.messages import (
     ERR_BAD_NUMBER,
     ERR_NO_ROUTE,
     ERR_NUMBER_FORBIDDEN,
@@ -32,11 +32,11 @@ from mocks.core.messages import (
     MessageStore,
     State,
 )
-from mocks.core.money import ZERO
-from mocks.core.numbering import NumberInfo
-from mocks.core.phones import PhoneProblem, parse
-from mocks.core.segments import segment, trim_to_parts
-from mocks.core.translit import translit
+from sms_mocks.core.money import ZERO
+from sms_mocks.core.numbering import NumberInfo
+from sms_mocks.core.phones import PhoneProblem, parse
+from sms_mocks.core.segments import segment, trim_to_parts
+from sms_mocks.core.translit import translit
 
 # Channels billed by SMS part; the others (viber, e-mail, HLR, ...) count one unit a recipient.
 SEGMENTED_CHANNELS = frozenset({"sms", "flash"})

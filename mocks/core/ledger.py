@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mocks.core.accounts import Account
+from sms_mocks.core.accounts import Account
 
 
 class InsufficientFunds(Exception):

@@ -12,7 +12,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mocks.core.clock import Clock
+from sms_mocks.core.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)

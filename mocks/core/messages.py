@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 
-from mocks.core.accounts import Account
+from sms_mocks.core.accounts import Account
 
 
 class State(IntEnum):

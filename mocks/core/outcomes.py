@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.core.delivery import DELIVER, Outcome
-from mocks.core.messages import ERR_VIRTUAL, State
-from mocks.core.phones import PhoneProblem, parse
+from sms_mocks.core.delivery import DELIVER, Outcome
+from sms_mocks.core.messages import ERR_VIRTUAL, State
+from sms_mocks.core.phones import PhoneProblem, parse
 
 MAGIC_PREFIX = "7900000"
 TOKEN = "mock:"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from mocks.core.numbering import NumberInfo, lookup
+from sms_mocks.core.numbering import NumberInfo, lookup
 
 _SEPARATORS = str.maketrans("", "", " -().\t\u00a0")
 

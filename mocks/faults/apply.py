@@ -19,15 +19,15 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.faults import facts
-from mocks.faults.rules import STATUSES, Book, Rule
-from mocks.faults.targets import PATHS
-from mocks.http import Receive, Send, header, respond
-from mocks.journal.recorder import FAULT_KEY
+from sms_mocks.faults import facts
+from sms_mocks.faults.rules import STATUSES, Book, Rule
+from sms_mocks.faults.targets import PATHS
+from sms_mocks.http import Receive, Send, header, respond
+from sms_mocks.journal.recorder import FAULT_KEY
 
 DRAIN_SECONDS = 10.0  # reading the rest of a body before hanging up, at most
 GONE_SECONDS = 5.0  # waiting for the server to see a connection we closed
-log = logging.getLogger("mocks.faults")
+log = logging.getLogger("sms_mocks.faults")
 
 Endpoint = Any  # a provider's ProviderApp
 

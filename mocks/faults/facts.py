@@ -12,15 +12,15 @@ from typing import Any
 
 from lxml import etree
 
-from mocks import xmlsafe
-from mocks.core.phones import parse as parse_phone
-from mocks.http import body_pairs, decode_pairs, form_pairs, header
+from sms_mocks import xmlsafe
+from sms_mocks.core.phones import parse as parse_phone
+from sms_mocks.http import body_pairs, decode_pairs, form_pairs, header
 
 MAX_BODY = 2 * 1024 * 1024  # the largest body any dialect reads
 MAX_PHONES = 1000  # numbers looked at in one request
 SMSC_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "koi8-r": "koi8-r"}  # else windows-1251
 _SPLIT = re.compile(r"[,;]")
-log = logging.getLogger("mocks.faults")
+log = logging.getLogger("sms_mocks.faults")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.core.phones import parse as parse_phone
-from mocks.faults.facts import Facts
-from mocks.faults.targets import ERRORS, PATHS, PROVIDERS
+from sms_mocks.core.phones import parse as parse_phone
+from sms_mocks.faults.facts import Facts
+from sms_mocks.faults.targets import ERRORS, PATHS, PROVIDERS
 
 MAX_RULES = 1000
 MAX_SECONDS = 600.0  # the longest delay, hold or pause a rule may ask for

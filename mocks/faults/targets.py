@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mocks.providers.smsc import codes as smsc_codes
-from mocks.providers.smsc.routes import routes as smsc_routes
-from mocks.providers.smspager import codes as smspager_codes
-from mocks.providers.smspager.routes import routes as smspager_routes
-from mocks.providers.targetsms import texts as targetsms_texts
-from mocks.providers.targetsms.routes import routes as targetsms_routes
+from sms_mocks.providers.smsc import codes as smsc_codes
+from sms_mocks.providers.smsc.routes import routes as smsc_routes
+from sms_mocks.providers.smspager import codes as smspager_codes
+from sms_mocks.providers.smspager.routes import routes as smspager_routes
+from sms_mocks.providers.targetsms import texts as targetsms_texts
+from sms_mocks.providers.targetsms.routes import routes as targetsms_routes
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 

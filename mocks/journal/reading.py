@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.control.views import iso
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
-from mocks.journal.recorder import Record
+from sms_mocks.control.views import iso
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.journal.recorder import Record
 
 SECRETS = frozenset({"psw", "pwd", "password", "apikey"})
 MASK = "***"
@@ -79,7 +79,7 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
     """What `record` was understood as; `explain_refusal=False` skips the explanation (the
     costly part: a refused send is planned again), for the request log; `labels_only` may
     also skip what the metrics do not need (provider, endpoint and outcome are always read)."""
-    from mocks.journal import smsc, smspager, targetsms  # they import this module
+    from sms_mocks.journal import smsc, smspager, targetsms  # they import this module
 
     reader = {"smsc": smsc.read, "smspager": smspager.read, "targetsms": targetsms.read}
     return reader[provider_of(record.path)](record, gateway, explain_refusal, labels_only)

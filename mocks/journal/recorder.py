@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.http import Receive, Send
+from sms_mocks.http import Receive, Send
 
 MAX_BODY = 4096
 MAX_ANSWER = 1024
@@ -24,7 +24,7 @@ App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 # (seq, at, wall, method, path, query, client, content_type, body, body_size, status, answer,
 #  fault)
 Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None]
-FAULT_KEY = "mocks.fault"  # set in the scope by mocks.faults when a rule fires
+FAULT_KEY = "sms_mocks.fault"  # set in the scope by sms_mocks.faults when a rule fires
 
 
 @dataclass(slots=True)

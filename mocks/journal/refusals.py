@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway, Refusal, Rejected, SendRefused, SendRequest
-from mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
-from mocks.core.phones import PhoneProblem, parse
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway, Refusal, Rejected, SendRefused, SendRequest
+from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
+from sms_mocks.core.phones import PhoneProblem, parse
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,19 +8,19 @@ import re
 
 from lxml import etree
 
-from mocks import xmlsafe
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
-from mocks.http import body_pairs, decode_pairs, form_pairs
-from mocks.journal.reading import Reading, text_of
-from mocks.journal.recorder import Record
-from mocks.journal.refusals import Words, replay
-from mocks.providers.smsc import codes, rest, send, templates, timeparse
-from mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
-from mocks.providers.smsc.soap import MAX_ENVELOPE
-from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
-from mocks.providers.smsc.soap.interface import OPERATIONS
-from mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
+from sms_mocks import xmlsafe
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.http import body_pairs, decode_pairs, form_pairs
+from sms_mocks.journal.reading import Reading, text_of
+from sms_mocks.journal.recorder import Record
+from sms_mocks.journal.refusals import Words, replay
+from sms_mocks.providers.smsc import codes, rest, send, templates, timeparse
+from sms_mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
+from sms_mocks.providers.smsc.soap import MAX_ENVELOPE
+from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from sms_mocks.providers.smsc.soap.interface import OPERATIONS
+from sms_mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
 
 PROVIDER = "smsc"
 WORDS = Words(phone="phones", sender="sender", text="mes")

@@ -7,14 +7,14 @@ import re
 
 from lxml import etree
 
-from mocks.core.gateway import Gateway, SendRequest
-from mocks.journal.reading import Reading, text_of
-from mocks.journal.recorder import Record
-from mocks.journal.refusals import Words, replay
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager import send as pager_send
-from mocks.providers.smspager.endpoint import PROVIDER, Call, _authenticate
-from mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.core.gateway import Gateway, SendRequest
+from sms_mocks.journal.reading import Reading, text_of
+from sms_mocks.journal.recorder import Record
+from sms_mocks.journal.refusals import Words, replay
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager import send as pager_send
+from sms_mocks.providers.smspager.endpoint import PROVIDER, Call, _authenticate
+from sms_mocks.providers.smspager.xmlio import PagerError
 
 WORDS = Words(phone="to number", sender="source", text="text")
 _CODE = re.compile(r"<code>(-?\d+)</code>")

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway, Item, SendRequest
-from mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
-from mocks.core.phones import PhoneProblem, parse
-from mocks.http import decode_pairs, form_pairs, is_form
-from mocks.journal.reading import Reading, text_of
-from mocks.journal.recorder import Record
-from mocks.journal.refusals import Words, recipient, replay
-from mocks.providers.targetsms import texts
-from mocks.providers.targetsms.endpoint import MAX_BODY, PROVIDER
-from mocks.providers.targetsms.send import LINK
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway, Item, SendRequest
+from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
+from sms_mocks.core.phones import PhoneProblem, parse
+from sms_mocks.http import decode_pairs, form_pairs, is_form
+from sms_mocks.journal.reading import Reading, text_of
+from sms_mocks.journal.recorder import Record
+from sms_mocks.journal.refusals import Words, recipient, replay
+from sms_mocks.providers.targetsms import texts
+from sms_mocks.providers.targetsms.endpoint import MAX_BODY, PROVIDER
+from sms_mocks.providers.targetsms.send import LINK
 
 WORDS = Words(phone="dadr", sender="sadr", text="text")
 _IDS = re.compile(r"^\d+(,\d+)*$")

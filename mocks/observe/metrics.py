@@ -11,10 +11,10 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from mocks import __version__
+from sms_mocks import __version__
 
 if TYPE_CHECKING:
-    from mocks.runtime import Runtime
+    from sms_mocks.runtime import Runtime
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -18,18 +18,18 @@ from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as quoted  # type: ignore[attr-defined]
 from typing import TextIO
 
-from mocks.core.gateway import Gateway
-from mocks.journal import smsc
-from mocks.journal.reading import Reading, bare, read
-from mocks.journal.recorder import Raw, Record
-from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.journal import smsc
+from sms_mocks.journal.reading import Reading, bare, read
+from sms_mocks.journal.recorder import Raw, Record
+from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
 
 # Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 MAX_PENDING = 50_000  # flushed at once past this, if the ticker falls behind
 MAX_SERIES = 1000  # label combinations kept; more (hostile SOAP element names) count as "other"
 
-log = logging.getLogger("mocks.observe")
+log = logging.getLogger("sms_mocks.observe")
 # SMSC HTTP parameters the quick reading needs; anything unusual goes to the journal's reader.
 _LOGIN = re.compile(rb"(?:^|&)login=([^&]*)")
 _FMT = re.compile(rb"(?:^|&)fmt=([^&]*)")

@@ -6,7 +6,7 @@ rows.py      accounts, messages and dialect state as rows and back
 persistence.py  Persistence: load on start, note changes, commit before each answer
 """
 
-from mocks.store.database import StoreError
-from mocks.store.persistence import Persistence
+from sms_mocks.store.database import StoreError
+from sms_mocks.store.persistence import Persistence
 
 __all__ = ["Persistence", "StoreError"]

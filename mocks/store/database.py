@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from mocks.store import schema
+from sms_mocks.store import schema
 
 FILE = "sandbox.sqlite3"
 LOCK = "sandbox.lock"

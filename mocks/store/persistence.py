@@ -23,15 +23,15 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from mocks.core.changes import Changes
-from mocks.core.clock import LATEST, Clock
-from mocks.core.events import StatusEvent
-from mocks.core.gateway import Gateway
-from mocks.store import rows
-from mocks.store.database import Database, StoreError
-from mocks.store.schema import MESSAGE_COLUMNS
+from sms_mocks.core.changes import Changes
+from sms_mocks.core.clock import LATEST, Clock
+from sms_mocks.core.events import StatusEvent
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.store import rows
+from sms_mocks.store.database import Database, StoreError
+from sms_mocks.store.schema import MESSAGE_COLUMNS
 
-log = logging.getLogger("mocks.store")
+log = logging.getLogger("sms_mocks.store")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 

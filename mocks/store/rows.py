@@ -13,13 +13,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from mocks.config import ConfigError, account_from_spec
-from mocks.control.views import account_view
-from mocks.core.accounts import Account
-from mocks.core.delivery import Outcome
-from mocks.core.messages import Message, State
-from mocks.providers.smsc import op_templates, templates
-from mocks.store.database import StoreError
+from sms_mocks.config import ConfigError, account_from_spec
+from sms_mocks.control.views import account_view
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.delivery import Outcome
+from sms_mocks.core.messages import Message, State
+from sms_mocks.providers.smsc import op_templates, templates
+from sms_mocks.store.database import StoreError
 
 AccountRow = tuple[str, str, str, int]
 MessageRow = tuple[Any, ...]

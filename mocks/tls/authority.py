@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from mocks.tls.files import CA_CERT, CA_KEY, CERT, KEY, TlsError, TlsFiles
+from sms_mocks.tls.files import CA_CERT, CA_KEY, CERT, KEY, TlsError, TlsFiles
 
 CA_DAYS = 3650
 # Apple platforms refuse server certificates valid for more than 825 days even from a private

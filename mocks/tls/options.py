@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mocks.hosts import REAL_HOSTS
-from mocks.tls.files import TlsError, TlsFiles, check, default_dir
+from sms_mocks.hosts import REAL_HOSTS
+from sms_mocks.tls.files import TlsError, TlsFiles, check, default_dir
 
 # The certificate's names: every provider's real host, and this machine by name and address.
 NAMES = (*REAL_HOSTS, "localhost", "127.0.0.1", "::1")
@@ -65,7 +65,7 @@ def prepare(args: argparse.Namespace) -> TlsFiles | None:
                            "--tls-cert serves a given one")
         return check(TlsFiles(cert=args.tls_cert, key=args.tls_key))
     try:
-        from mocks.tls import authority
+        from sms_mocks.tls import authority
     except ImportError as exc:  # pragma: no cover - cryptography is a dependency
         raise TlsError(f"making a certificate needs the cryptography package ({exc})") from exc
     directory = args.tls_dir or _data_tls_dir(args) or default_dir()

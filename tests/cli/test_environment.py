@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks import environment
-from mocks.cli import known_variables, main, serve_parser
-from mocks.config import DEFAULT_RULES, ConfigError, load
-from mocks.server import ServerThread
-from mocks.tls.options import port_number
+from sms_mocks import environment
+from sms_mocks.cli import known_variables, main, serve_parser
+from sms_mocks.config import DEFAULT_RULES, ConfigError, load
+from sms_mocks.server import ServerThread
+from sms_mocks.tls.options import port_number
 from tests.addresses import non_loopback_ipv4
 from tests.cli.test_serve import free_port
 
@@ -131,7 +131,7 @@ def test_serve_reads_its_environment_and_warns_of_unknown_variables() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMS_MOCKS_")}
     env.update(SMS_MOCKS_PORT=str(port), SMS_MOCKS_CLOCK="virtual", SMS_MOCKS_JOURNAL_SIZE="3",
                SMS_MOCKS_LOG_FORMAT="off", SMS_MOCKS_JOURNL_SIZE="9")
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -154,7 +154,7 @@ def test_with_a_token_a_server_on_every_address_does_not_warn_and_admits_it() ->
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMS_MOCKS_")}
     env.update(SMS_MOCKS_HOST="0.0.0.0", SMS_MOCKS_PORT=str(port),
                SMS_MOCKS_CONTROL_TOKEN="s3cret", SMS_MOCKS_LOG_FORMAT="off")
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -190,7 +190,7 @@ def test_health_exits_0_for_a_healthy_server_and_1_otherwise(
 
 
 def test_the_command_offers_the_log_formats_the_configuration_accepts() -> None:
-    from mocks import cli, config
+    from sms_mocks import cli, config
 
     assert cli.LOG_FORMATS == config.LOG_FORMATS
 
@@ -229,6 +229,6 @@ def test_a_port_out_of_range_is_refused_like_a_bad_option(
 def test_the_health_check_never_raises_on_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["health", "--url", "http://127.0.0.1:abc", "--timeout", "1"], {}) == 1
     assert "http://127.0.0.1:abc/_mock/health: nonnumeric port" in capsys.readouterr().err
-    from mocks.health import default_url
+    from sms_mocks.health import default_url
 
     assert default_url({"SMS_MOCKS_PORT": "abc"}) == "http://127.0.0.1:7214"

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", *args],
+    process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -72,7 +72,7 @@ def test_config_file_accounts_and_clock(tmp_path: Path) -> None:
 def test_a_bad_config_is_reported_not_raised(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[limits]\nsmsc.nonsense = false\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--config", str(config)],
+    result = subprocess.run([sys.executable, "-m", "sms_mocks", "serve", "--config", str(config)],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "configuration error" in result.stderr
@@ -84,7 +84,7 @@ def test_a_busy_port_is_reported_not_raised() -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--port", str(port)],
+        result = subprocess.run([sys.executable, "-m", "sms_mocks", "serve", "--port", str(port)],
                                 capture_output=True, text=True, timeout=30,
                                 env={**os.environ})
     assert result.returncode == 1

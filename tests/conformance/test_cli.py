@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.conformance.scenario import all_scenarios
+from sms_mocks.conformance.scenario import all_scenarios
 from tests.addresses import non_loopback_ipv4
 from tests.cli.test_serve import free_port, serving
 

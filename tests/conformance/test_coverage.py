@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.conformance.coverage import LEVELS, load, updated
+from sms_mocks.conformance.coverage import LEVELS, load, updated
 from tests import specs
 from tests.conformance.documents import ROOT, read_all
 
@@ -31,7 +31,7 @@ KINDS = {
 def test_the_readme_table_is_the_data_rendered() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert updated(readme, ROWS) == readme, \
-        "README's coverage table is stale: python -m mocks.conformance.coverage README.md"
+        "README's coverage table is stale: python -m sms_mocks.conformance.coverage README.md"
 
 
 def test_every_row_says_how_far_it_is_implemented_and_which_test_shows_it() -> None:

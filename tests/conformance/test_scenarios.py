@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from mocks.conformance.runner import FAIL, PASS, SKIP, run_one
-from mocks.conformance.scenario import Scenario, all_scenarios
-from mocks.conformance.target import Credentials, Target, real_target
-from mocks.testing import Sandbox
+from sms_mocks.conformance.runner import FAIL, PASS, SKIP, run_one
+from sms_mocks.conformance.scenario import Scenario, all_scenarios
+from sms_mocks.conformance.target import Credentials, Target, real_target
+from sms_mocks.testing import Sandbox
 
 SCENARIOS = all_scenarios()
 

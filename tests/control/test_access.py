@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.app import build_app
-from mocks.config import load
-from mocks.control.access import is_loopback
-from mocks.server import ServerThread
-from mocks.testing import ControlClient, ControlError, Sandbox
+from sms_mocks.app import build_app
+from sms_mocks.config import load
+from sms_mocks.control.access import is_loopback
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient, ControlError, Sandbox
 from tests.addresses import non_loopback_ipv4
 
 REMOTE = ("10.0.0.5", 40000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mocks.control.routes import ROUTES
-from mocks.testing import Sandbox
+from sms_mocks.control.routes import ROUTES
+from sms_mocks.testing import Sandbox
 
 
 @pytest.fixture

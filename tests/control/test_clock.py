@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import Sandbox
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import Sandbox
 
 
 def _send(http: httpx.Client, sms_mocks: Sandbox, **params: str) -> None:
@@ -72,7 +72,7 @@ def test_bad_clock_requests_are_a_400(http: httpx.Client, path: str, body: dict[
 
 
 def test_a_fast_clock_near_the_end_of_time_stops_there() -> None:
-    from mocks.core.clock import LATEST, Clock
+    from sms_mocks.core.clock import LATEST, Clock
     clock = Clock(speed=1e9, start=LATEST - 1)
     time.sleep(0.01)
     assert clock.now() == LATEST

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.control.events import Feed
-from mocks.server import ServerThread
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.config import load
+from sms_mocks.control.events import Feed
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import MockAccount, Sandbox
 
 PHONE = "79161234567"
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 
 
 def _sink(sms_mocks: Sandbox, name: str, count: int) -> list[dict[str, object]]:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import DEFAULT_RULES
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.config import DEFAULT_RULES
+from sms_mocks.testing import MockAccount, Sandbox
 
 
 def _balance(http: httpx.Client, account: MockAccount) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from mocks.control.openapi import document
-from mocks.control.routes import PATHS
-from mocks.testing import ControlClient
+from sms_mocks.control.openapi import document
+from sms_mocks.control.routes import PATHS
+from sms_mocks.testing import ControlClient
 
 schema = schemathesis.openapi.from_dict(document("test", PATHS))
 

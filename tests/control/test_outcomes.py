@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import ConfigError, load
-from mocks.core import carriers
-from mocks.server import ServerThread
-from mocks.testing import ControlClient, ControlError, MockAccount, Sandbox
+from sms_mocks.config import ConfigError, load
+from sms_mocks.core import carriers
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient, ControlError, MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import load
-from mocks.control.otp import one_time_code
-from mocks.server import ServerThread
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.config import load
+from sms_mocks.control.otp import one_time_code
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import MockAccount, Sandbox
 
 PHONE = "79161234567"
 

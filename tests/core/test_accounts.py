@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from mocks.core.accounts import Account, AccountRegistry, SenderState, Tariff
-from mocks.core.ledger import InsufficientFunds, Ledger
-from mocks.core.money import to_money
-from mocks.core.numbering import lookup
+from sms_mocks.core.accounts import Account, AccountRegistry, SenderState, Tariff
+from sms_mocks.core.ledger import InsufficientFunds, Ledger
+from sms_mocks.core.money import to_money
+from sms_mocks.core.numbering import lookup
 
 
 def make_account(**kwargs: object) -> Account:

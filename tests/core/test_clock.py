@@ -6,12 +6,12 @@ import types
 
 import pytest
 
-from mocks.core import clock as clock_module
-from mocks.core.clock import Clock
+from sms_mocks.core import clock as clock_module
+from sms_mocks.core.clock import Clock
 
 
 class FakeTime:
-    """Stands in for the `time` module inside mocks.core.clock."""
+    """Stands in for the `time` module inside sms_mocks.core.clock."""
 
     def __init__(self, wall: float = 5_000.0, mono: float = 0.0) -> None:
         self.wall = wall

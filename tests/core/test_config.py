@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mocks.config import DEFAULT_RULES, ConfigError, account_from_spec, load
-from mocks.core.accounts import SenderState
-from mocks.core.delivery import Timings
-from mocks.core.limits import Rule
+from sms_mocks.config import DEFAULT_RULES, ConfigError, account_from_spec, load
+from sms_mocks.core.accounts import SenderState
+from sms_mocks.core.delivery import Timings
+from sms_mocks.core.limits import Rule
 
 
 def write(tmp_path: Path, text: str) -> Path:

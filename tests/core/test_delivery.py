@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from mocks.core import outcomes
-from mocks.core.accounts import Account
-from mocks.core.clock import Clock
-from mocks.core.delivery import DELIVER, DeliveryEngine, Outcome, Timings
-from mocks.core.events import EventBus, StatusEvent
-from mocks.core.messages import Message, MessageStore, State
+from sms_mocks.core import outcomes
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.delivery import DELIVER, DeliveryEngine, Outcome, Timings
+from sms_mocks.core.events import EventBus, StatusEvent
+from sms_mocks.core.messages import Message, MessageStore, State
 
 T0 = 1_000_000.0
 VALIDITY = 3600.0

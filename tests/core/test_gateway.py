@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from mocks.core.accounts import Account, SenderState
-from mocks.core.clock import Clock
-from mocks.core.delivery import Timings
-from mocks.core.events import StatusEvent
-from mocks.core.gateway import (
+from sms_mocks.core.accounts import Account, SenderState
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.delivery import Timings
+from sms_mocks.core.events import StatusEvent
+from sms_mocks.core.gateway import (
     Gateway,
     Item,
     RecipientKind,
@@ -20,8 +20,8 @@ from mocks.core.gateway import (
     SendResult,
     recipient_kind,
 )
-from mocks.core.limits import Limits, Rule
-from mocks.core.messages import State
+from sms_mocks.core.limits import Limits, Rule
+from sms_mocks.core.messages import State
 
 T0 = 1_900_000_000
 GOOD = "79999999999"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.core.clock import Clock
-from mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
 
 T0 = 1_000_000
 

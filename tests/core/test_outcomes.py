@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from mocks.core import carriers, outcomes
-from mocks.core.accounts import Account
-from mocks.core.clock import Clock
-from mocks.core.delivery import DELIVER, READ_SECONDS, Outcome
-from mocks.core.gateway import REFUSALS, Gateway, Item, Refusal, SendRefused, SendRequest
-from mocks.core.messages import Message, State
+from sms_mocks.core import carriers, outcomes
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.clock import Clock
+from sms_mocks.core.delivery import DELIVER, READ_SECONDS, Outcome
+from sms_mocks.core.gateway import REFUSALS, Gateway, Item, Refusal, SendRefused, SendRequest
+from sms_mocks.core.messages import Message, State
 
 T0 = 1_000_000.0
 PROVIDERS = ("smsc", "smspager", "targetsms")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mocks.core.numbering import country_code_known, lookup
-from mocks.core.phones import PhoneProblem, normalize, parse
+from sms_mocks.core.numbering import country_code_known, lookup
+from sms_mocks.core.phones import PhoneProblem, normalize, parse
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mocks.core.segments import GSM7, UCS2, encoding_of, segment, trim_to_parts
+from sms_mocks.core.segments import GSM7, UCS2, encoding_of, segment, trim_to_parts
 
 EMOJI = "\U0001f600"  # one code point, a surrogate pair in UTF-16
 

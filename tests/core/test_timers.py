@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mocks.core.timers import TimerQueue
+from sms_mocks.core.timers import TimerQueue
 
 
 def drain(queue: TimerQueue[str], now: float = float("inf")) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.core.translit import translit
+from sms_mocks.core.translit import translit
 
 
 def test_mode_1_is_plain_translit() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from mocks.cli import known_variables
+from sms_mocks.cli import known_variables
 from tests.docker.dockerfile import ROOT, stages
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from mocks.cli import known_variables
+from sms_mocks.cli import known_variables
 from tests.docker.dockerfile import ROOT, parse, stages
 
 

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 import httpx
 import pytest
 
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing import MockAccount, Sandbox
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 ENDPOINTS = {"smsc": "/sys/send.php", "smspager": "/send.xml", "targetsms": "/sendsms.php"}

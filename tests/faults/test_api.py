@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import ConfigError, load
-from mocks.server import ServerThread
-from mocks.testing import Sandbox
+from sms_mocks.config import ConfigError, load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import Sandbox
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mocks.faults.apply import Incoming, hang_up, transport_of
+from sms_mocks.faults.apply import Incoming, hang_up, transport_of
 
 
 def _receiver(messages: list[dict[str, Any]]) -> Any:

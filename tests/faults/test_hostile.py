@@ -7,8 +7,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.faults.targets import PATHS
-from mocks.testing import Sandbox
+from sms_mocks.faults.targets import PATHS
+from sms_mocks.testing import Sandbox
 
 _BODIES = st.one_of(
     st.binary(max_size=300),

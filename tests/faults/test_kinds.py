@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.faults.conftest import Gate, make_gate
 from tests.providers.smsc.soap import HEADERS, envelope
 

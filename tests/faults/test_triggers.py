@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.faults.conftest import Gate, make_gate
 
 FAIL = {"action": "status", "status": 503}

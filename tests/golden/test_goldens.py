@@ -26,9 +26,9 @@ import httpx
 import phpserialize
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import ControlClient
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient
 from tests.golden.goldens import (
     GOLDEN_DIR,
     SPECS,

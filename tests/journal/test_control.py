@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.config import ConfigError, load
-from mocks.server import ServerThread
-from mocks.testing import Sandbox
+from sms_mocks.config import ConfigError, load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import Sandbox
 
 CREDS = {"login": "alex", "psw": "123"}
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.config import load
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
 
 START = 1_750_000_000.0
 PATHS = ["/sys/send.php", "/sys/status.php", "/sys/balance.php", "/sys/templates.php",

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing import MockAccount, Sandbox
 
 PHONE = "79991234567"
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 
 PHONE = "79991234567"
 

@@ -10,8 +10,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from mocks.config import load
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
 
 SEND = {"login": "alex", "psw": "123", "mes": "hi", "fmt": "3"}
 

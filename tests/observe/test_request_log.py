@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 import httpx
 
-from mocks.config import load
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP_BALANCE = (f'<e:Envelope xmlns:e="{ENV}"><e:Body><n:balance '

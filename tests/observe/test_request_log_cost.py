@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.app import build_app
-from mocks.config import load
-from mocks.observe import requests
+from sms_mocks.app import build_app
+from sms_mocks.config import load
+from sms_mocks.observe import requests
 
 
 class CountingStream:

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from mocks.store.database import FILE
+from sms_mocks.store.database import FILE
 
 SMSC = {"login": "alex", "psw": "123", "charset": "utf-8"}
 
@@ -55,7 +55,7 @@ def serving(data_dir: Path, *args: str, stop: signal.Signals = signal.SIGTERM
             ) -> Iterator[Server]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mocks", "serve", "--port", str(port), "--clock", "virtual",
+        [sys.executable, "-m", "sms_mocks", "serve", "--port", str(port), "--clock", "virtual",
          "--data-dir", str(data_dir), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     server = None
@@ -210,7 +210,7 @@ def test_every_acknowledged_send_survives_a_sigkill_under_load(tmp_path: Path) -
 # refusals on the command line -----------------------------------------------------------------
 def _serve_fails(*args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "mocks", "serve", "--port", str(free_port()), *args],
+        [sys.executable, "-m", "sms_mocks", "serve", "--port", str(free_port()), *args],
         capture_output=True, text=True, timeout=30)
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
@@ -240,7 +240,7 @@ def test_without_a_data_dir_a_restart_forgets(tmp_path: Path, data_dir: bool) ->
     args = ["--data-dir", str(tmp_path)] if data_dir else []
     for expected in ("1000.00", "998.60" if data_dir else "1000.00"):
         port = free_port()
-        with subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--port", str(port),
+        with subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve", "--port", str(port),
                                "--clock", "virtual", *args],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) as process:
@@ -259,8 +259,8 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
     """Read the data dir from outside the moment each answer arrives: the message and the
     balance it paid are already there (the ticker's commit every 50 ms cannot explain 20 in
     a row)."""
-    from mocks.config import load
-    from mocks.server import ServerThread
+    from sms_mocks.config import load
+    from sms_mocks.server import ServerThread
 
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
             httpx.Client(base_url=server.url) as client, \
@@ -277,8 +277,8 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
 
 def test_a_failing_disk_acknowledges_nothing_and_the_next_commit_catches_up(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mocks.config import load
-    from mocks.server import ServerThread
+    from sms_mocks.config import load
+    from sms_mocks.server import ServerThread
 
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
             httpx.Client(base_url=server.url) as client:
@@ -307,7 +307,7 @@ def test_a_resumed_clock_is_the_one_the_ready_line_names(tmp_path: Path) -> None
         server.http.post("/_mock/clock/advance", json={"seconds": 60})
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mocks", "serve", "--port", str(port), "--clock", "real",
+        [sys.executable, "-m", "sms_mocks", "serve", "--port", str(port), "--clock", "real",
          "--data-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

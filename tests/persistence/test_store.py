@@ -1,5 +1,5 @@
 """The store alone: a gateway written to a data dir and read back into a new one, as a
-restart does (without HTTP: mocks.runtime builds both halves the way the server does)."""
+restart does (without HTTP: sms_mocks.runtime builds both halves the way the server does)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from mocks.config import Settings
-from mocks.core.accounts import Account
-from mocks.core.gateway import Item, SendRequest
-from mocks.core.messages import State
-from mocks.runtime import Runtime
-from mocks.store import StoreError
-from mocks.store.database import FILE
-from mocks.store.schema import VERSION
+from sms_mocks.config import Settings
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Item, SendRequest
+from sms_mocks.core.messages import State
+from sms_mocks.runtime import Runtime
+from sms_mocks.store import StoreError
+from sms_mocks.store.database import FILE
+from sms_mocks.store.schema import VERSION
 
 START = 1_800_000_000.0
 _opened: list[Runtime] = []
@@ -183,7 +183,7 @@ def test_reset_empties_the_store_but_ids_go_on(tmp_path: Path) -> None:
 
 
 def test_templates_and_operator_templates_round_trip(tmp_path: Path) -> None:
-    from mocks.providers.smsc import op_templates, templates
+    from sms_mocks.providers.smsc import op_templates, templates
     first = runtime(tmp_path)
     state = templates.Templates({("smsc", "alex"): {
         2: templates.Template(2, "name", "текст", "sms", "SMSC", 1)}}, issued=2)
@@ -287,7 +287,7 @@ def test_a_damaged_meta_state_is_refused(tmp_path: Path, state: str) -> None:
 
 def test_a_lone_surrogate_from_a_json_body_neither_stops_commits_nor_changes(
         tmp_path: Path) -> None:
-    from mocks.config import account_from_spec
+    from sms_mocks.config import account_from_spec
     first = runtime(tmp_path)
     odd = account_from_spec({"provider": "smsc", "login": "odd\ud800", "password": "p",
                              "api_keys": ["k"]})

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.config import Settings
-from mocks.server import ServerThread
+from sms_mocks.config import Settings
+from sms_mocks.server import ServerThread
 
 SEND = "/sys/send.php?login=alex&psw=123&phones=79991234567&mes=hi&fmt=1"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
 
 ISOLATION = '''
 import httpx

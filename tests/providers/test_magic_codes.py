@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 from tests.providers.smsc.soap import HEADERS, envelope
 from tests.providers.smspager.client import Pager, field

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from mocks.testing import ControlClient, Sandbox
+from sms_mocks.testing import ControlClient, Sandbox
 
 CLIENTS = 64
 EACH = 500
@@ -48,7 +48,7 @@ def own_process() -> Iterator[Sandbox]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve", "--port", str(port),
                                 "--clock", "virtual"], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None and "http://" in process.stdout.readline()

@@ -11,8 +11,8 @@ import socket
 import httpx
 import pytest
 
-from mocks import http as mocks_http
-from mocks.testing import Sandbox
+from sms_mocks import http as mocks_http
+from sms_mocks.testing import Sandbox
 
 SMSC_REFUSED = b"ERROR = 1 (parameters error)"
 # path, content type, what the provider answers a refused body with

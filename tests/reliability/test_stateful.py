@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing import MockAccount, Sandbox
 from tests.providers.smspager.client import Pager, field
 from tests.providers.targetsms.conftest import Target
 

@@ -11,9 +11,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from mocks.tls import authority
-from mocks.tls.files import TlsError, TlsFiles, check
-from mocks.tls.options import NAMES
+from sms_mocks.tls import authority
+from sms_mocks.tls.files import TlsError, TlsFiles, check
+from sms_mocks.tls.options import NAMES
 
 
 def load(path: Path) -> x509.Certificate:
@@ -125,7 +125,7 @@ def test_check_names_what_is_wrong_with_given_files(tmp_path: Path) -> None:
 
 
 def test_an_international_name_is_issued_as_its_a_label(tmp_path: Path) -> None:
-    from mocks.tls import authority
+    from sms_mocks.tls import authority
 
     files = authority.ensure(tmp_path, ["ÿ.example"])
     names = x509.load_pem_x509_certificate(files.cert.read_bytes()).extensions \

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.cli import main
+from sms_mocks.cli import main
 from tests.tls.resolving import free_port
 
 
@@ -54,7 +54,7 @@ def test_a_bad_certificate_file_stops_the_real_command_cleanly(tmp_path: Path) -
     cert.write_text("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n")
     key = tmp_path / "key.pem"
     key.write_text("-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
-    result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--tls", "--port",
+    result = subprocess.run([sys.executable, "-m", "sms_mocks", "serve", "--tls", "--port",
                              str(free_port()), "--tls-cert", str(cert), "--tls-key", str(key)],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
@@ -66,7 +66,7 @@ def test_a_bad_certificate_file_stops_the_real_command_cleanly(tmp_path: Path) -
 
 def test_the_default_tls_dir_follows_xdg_data_home(monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
-    from mocks.tls.files import default_dir
+    from sms_mocks.tls.files import default_dir
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_dir() == tmp_path / "sms-mocks" / "tls"
@@ -79,7 +79,7 @@ def test_with_a_data_dir_the_ca_lives_in_it(tmp_path: Path) -> None:
     """--tls with --data-dir and no --tls-dir keeps the CA beside the sandbox it serves."""
     import argparse
 
-    from mocks.tls import options
+    from sms_mocks.tls import options
 
     args = argparse.Namespace(tls=True, tls_port=[], tls_dir=None, tls_name=[], tls_cert=None,
                               tls_key=None, data_dir=str(tmp_path / "data"))

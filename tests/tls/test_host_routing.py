@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mocks.config import load
-from mocks.hosts import REAL_HOSTS, provider_of_host
-from mocks.server import ServerThread
+from sms_mocks.config import load
+from sms_mocks.hosts import REAL_HOSTS, provider_of_host
+from sms_mocks.server import ServerThread
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_the_wsdl_address_follows_host_and_scheme(http: httpx.Client) -> None:
 
 
 def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
-    from mocks import hosts
+    from sms_mocks import hosts
 
     for n in range(2000):
         assert provider_of_host(f"h{n}.example:{n}".encode()) is None

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.tls.files import TlsFiles
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.tls.files import TlsFiles
 from tests.tls.resolving import client, free_port, serving
 
 PAGER_BALANCE = (b"<?xml version='1.0' encoding='UTF-8'?><data><login>test</login>"
@@ -209,7 +209,7 @@ def test_server_thread_serves_https_for_in_process_tests(served: Served) -> None
 def test_the_health_check_follows_sms_mocks_tls(served: Served) -> None:
     """The image's HEALTHCHECK (`sms-mocks health`, no URL) reaches an HTTPS server when
     SMS_MOCKS_TLS is set, as the container's serve is then HTTPS."""
-    from mocks.cli import main
+    from sms_mocks.cli import main
 
     files = TlsFiles(cert=served.tls_dir / "cert.pem", key=served.tls_dir / "key.pem")
     with ServerThread(load(clock="virtual"), tls=files) as server:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 
 CHROMIUM = os.environ.get("SMS_MOCKS_CHROMIUM", "/usr/bin/chromium")
 # Headless, and quiet: the machine's network is closed, so no background connections.

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from mocks.conformance import clients
-from mocks.conformance.scenario import expect, expect_match, scenario
-from mocks.conformance.target import Answer, Credentials, Target
+from sms_mocks.conformance import clients
+from sms_mocks.conformance.scenario import expect, expect_match, scenario
+from sms_mocks.conformance.target import Answer, Credentials, Target
 
 SILENT = "79000000001"  # emulator magic: the network never answers (README "Magic numbers")
 FIXED_LINE = "74957271122"

@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta, timezone
 from xml.sax.saxutils import escape, quoteattr
 
-from mocks.conformance import clients
-from mocks.conformance.scenario import expect, expect_match, scenario
-from mocks.conformance.target import Answer, Credentials, Target
+from sms_mocks.conformance import clients
+from sms_mocks.conformance.scenario import expect, expect_match, scenario
+from sms_mocks.conformance.target import Answer, Credentials, Target
 
 SENDERS = {"SMS-Pager": "approved"}
 MSK = timezone(timedelta(hours=3))

@@ -7,9 +7,9 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from mocks.conformance import clients
-from mocks.conformance.scenario import expect, expect_match, scenario
-from mocks.conformance.target import Credentials, Target
+from sms_mocks.conformance import clients
+from sms_mocks.conformance.scenario import expect, expect_match, scenario
+from sms_mocks.conformance.target import Credentials, Target
 
 SENDER = "Shop"
 DETAIL_KEYS = ["id_sms", "time_change_state", "state_sms", "num_parts", "price"]

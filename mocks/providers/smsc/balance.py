@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int
 
 
 def balance(call: Call) -> str:

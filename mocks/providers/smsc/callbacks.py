@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 
-from mocks.core.events import EventBus, StatusEvent
-from mocks.core.messages import Message, State
-from mocks.outbox import Outbox
-from mocks.providers.smsc import codes
+from sms_mocks.core.events import EventBus, StatusEvent
+from sms_mocks.core.messages import Message, State
+from sms_mocks.outbox import Outbox
+from sms_mocks.providers.smsc import codes
 
 PROVIDER = "smsc"
 

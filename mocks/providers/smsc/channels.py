@@ -7,8 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from mocks.providers.smsc import codes
-from mocks.providers.smsc.endpoint import SmscError
+from sms_mocks.providers.smsc import codes
+from sms_mocks.providers.smsc.endpoint import SmscError
 
 BINARY_PART = 140  # octets in one SMS
 BINARY_CONCAT_PART = 134  # with the 6-octet concatenation header in each part

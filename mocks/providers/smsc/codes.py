@@ -8,7 +8,7 @@ byte, spelling included ("can't to deliver").
 
 from __future__ import annotations
 
-from mocks.core.messages import (
+from sms_mocks.core.messages import (
     ERR_BAD_NUMBER,
     ERR_NO_ROUTE,
     ERR_NUMBER_FORBIDDEN,

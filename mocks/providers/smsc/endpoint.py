@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
-from mocks.http import (
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.http import (
     Answer,
     BodyTooLarge,
     CommandApp,
@@ -28,7 +28,7 @@ from mocks.http import (
     posted_form,
     respond,
 )
-from mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc import codes, formats
 
 PROVIDER = "smsc"
 MAX_BODY = 2 * 1024 * 1024
@@ -130,7 +130,7 @@ def authenticate(gateway: Gateway, params: dict[str, str]) -> Account:
 class Endpoint(CommandApp[Command]):
     """An SMSC command over HTTP."""
 
-    log = logging.getLogger("mocks.smsc")
+    log = logging.getLogger("sms_mocks.smsc")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         gateway: Gateway = self.gateway(scope)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from mocks.providers.smsc.codes import DESCRIPTIONS, ECHO_ID
+from sms_mocks.providers.smsc.codes import DESCRIPTIONS, ECHO_ID
 
 TEXT, NUMBERS, XML, JSON = 0, 1, 2, 3
 

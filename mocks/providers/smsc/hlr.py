@@ -8,8 +8,8 @@ up from the number, the same every time: no real HLR is asked.
 
 from __future__ import annotations
 
-from mocks.core.messages import Message, State
-from mocks.core.numbering import lookup
+from sms_mocks.core.messages import Message, State
+from sms_mocks.core.numbering import lookup
 
 KEYS = ("imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet")
 SENDER = "HLR"  # the sender_id of a request, which SMSC's PHP library looks for

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mocks.core.accounts import SenderState
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+from sms_mocks.core.accounts import SenderState
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 
 KEYS = ("mts_srv", "mts_auth", "mts_trn", "mega_adv", "mega_srv", "mega_auth", "mega_trn",
         "bee_srv", "bee_trn", "tele2_srv", "tele2_trn", "motiv_srv", "motiv_trn", "soc")

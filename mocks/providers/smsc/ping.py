@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from mocks.core.gateway import Item, SendRefused, SendRequest
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
-from mocks.providers.smsc.send import MAX_TEXT, refusal_code
+from sms_mocks.core.gateway import Item, SendRefused, SendRequest
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+from sms_mocks.providers.smsc.send import MAX_TEXT, refusal_code
 
 GROUP_NOT_FOUND = 3  # "Группа заданий не найдена"
 GROUP_NOT_FOUND_TEXT = "group not found"

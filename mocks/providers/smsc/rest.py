@@ -8,10 +8,10 @@ import json
 import logging
 from typing import Any
 
-from mocks.http import Answer, BodyTooLarge, ProviderApp, Receive, Send, read_body, respond
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import MAX_BODY, SmscError, perform
-from mocks.providers.smsc.send import send
+from sms_mocks.http import Answer, BodyTooLarge, ProviderApp, Receive, Send, read_body, respond
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import MAX_BODY, SmscError, perform
+from sms_mocks.providers.smsc.send import send
 
 PATH = "/rest/send/"
 CONTENT_TYPE = b"application/json; charset=utf-8"
@@ -44,7 +44,7 @@ def _text(value: Any) -> str:
 
 
 class RestEndpoint(ProviderApp):
-    log = logging.getLogger("mocks.smsc.rest")
+    log = logging.getLogger("sms_mocks.smsc.rest")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send_: Send) -> None:
         client = scope["client"][0] if scope.get("client") else ""

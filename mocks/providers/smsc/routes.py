@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from mocks.providers.smsc.balance import balance
-from mocks.providers.smsc.endpoint import Endpoint
-from mocks.providers.smsc.op_templates import op_templates
-from mocks.providers.smsc.ping import ping
-from mocks.providers.smsc.rest import PATH as REST_PATH
-from mocks.providers.smsc.rest import RestEndpoint
-from mocks.providers.smsc.send import send
-from mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
-from mocks.providers.smsc.soap.endpoint import SoapEndpoint
-from mocks.providers.smsc.status import status
-from mocks.providers.smsc.templates import templates
+from sms_mocks.providers.smsc.balance import balance
+from sms_mocks.providers.smsc.endpoint import Endpoint
+from sms_mocks.providers.smsc.op_templates import op_templates
+from sms_mocks.providers.smsc.ping import ping
+from sms_mocks.providers.smsc.rest import PATH as REST_PATH
+from sms_mocks.providers.smsc.rest import RestEndpoint
+from sms_mocks.providers.smsc.send import send
+from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from sms_mocks.providers.smsc.soap.endpoint import SoapEndpoint
+from sms_mocks.providers.smsc.status import status
+from sms_mocks.providers.smsc.templates import templates
 
 METHODS = ["GET", "POST"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
-from mocks.core.numbering import lookup
-from mocks.providers.smsc import channels, codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
-from mocks.providers.smsc.timeparse import BadTime, send_time, validity
+from sms_mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
+from sms_mocks.core.numbering import lookup
+from sms_mocks.providers.smsc import channels, codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+from sms_mocks.providers.smsc.timeparse import BadTime, send_time, validity
 
 MAX_TEXT = 1000
 COMMENT = "\n~~~\n"

@@ -4,11 +4,11 @@ a trailing comma asks for the several-message form even for one."""
 
 from __future__ import annotations
 
-from mocks.core.messages import Message
-from mocks.core.numbering import lookup
-from mocks.providers.smsc import codes, formats, hlr
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int
-from mocks.providers.smsc.send import split_phones
+from sms_mocks.core.messages import Message
+from sms_mocks.core.numbering import lookup
+from sms_mocks.providers.smsc import codes, formats, hlr
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int
+from sms_mocks.providers.smsc.send import split_phones
 
 
 def message_fields(message: Message, detail: int) -> list[formats.Field]:

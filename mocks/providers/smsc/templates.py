@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 
 FORMATS = frozenset({"", "sms", "flash", "bin", "push", "mms", "call", "mail", "viber"})
 NOT_FOUND = 3  # "Запись не найдена"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mocks.core.money import php_float
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager.endpoint import Call
+from sms_mocks.core.money import php_float
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager.endpoint import Call
 
 
 def balance(call: Call) -> bytes:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager.endpoint import Call
-from mocks.providers.smspager.mailings import mailings
-from mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager.endpoint import Call
+from sms_mocks.providers.smspager.mailings import mailings
+from sms_mocks.providers.smspager.xmlio import PagerError
 
 
 def cancel(call: Call) -> bytes:

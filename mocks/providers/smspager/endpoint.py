@@ -12,11 +12,11 @@ from typing import Any
 
 from lxml import etree
 
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
-from mocks.http import Answer, BodyTooLarge, CommandApp, Receive, Send, read_body, respond
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.http import Answer, BodyTooLarge, CommandApp, Receive, Send, read_body, respond
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager.xmlio import PagerError
 
 PROVIDER = "smspager"
 CONTENT_TYPE = b"text/xml; charset=UTF-8"
@@ -59,7 +59,7 @@ Command = Callable[[Call], bytes]
 class Endpoint(CommandApp[Command]):
     """An SMS-Pager command over HTTP."""
 
-    log = logging.getLogger("mocks.smspager")
+    log = logging.getLogger("sms_mocks.smspager")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         gateway: Gateway = self.gateway(scope)

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mocks.core.messages import Message, State
-from mocks.core.money import ZERO
+from sms_mocks.core.messages import Message, State
+from sms_mocks.core.money import ZERO
 
 GROUPS = {
     State.DELIVERED: "delivered",

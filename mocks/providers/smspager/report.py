@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mocks.core.money import php_float
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager.endpoint import DATETIME, Call
-from mocks.providers.smspager.mailings import ALWAYS_SHOWN, DETAIL_ORDER, Mailing, detail, mailings
-from mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.core.money import php_float
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager.endpoint import DATETIME, Call
+from sms_mocks.providers.smspager.mailings import (
+    ALWAYS_SHOWN,
+    DETAIL_ORDER,
+    Mailing,
+    detail,
+    mailings,
+)
+from sms_mocks.providers.smspager.xmlio import PagerError
 
 _DATE_FORMATS = (DATETIME, "%Y-%m-%d")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from mocks.providers.smspager.balance import balance
-from mocks.providers.smspager.cancel import cancel
-from mocks.providers.smspager.endpoint import Endpoint
-from mocks.providers.smspager.report import report
-from mocks.providers.smspager.send import send
+from sms_mocks.providers.smspager.balance import balance
+from sms_mocks.providers.smspager.cancel import cancel
+from sms_mocks.providers.smspager.endpoint import Endpoint
+from sms_mocks.providers.smspager.report import report
+from sms_mocks.providers.smspager.send import send
 
 routes = [
     Route("/send.xml", Endpoint(send), methods=["POST"]),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from mocks.core.gateway import Item, Refusal, Rejected, SendRefused, SendRequest
-from mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE
-from mocks.core.money import ZERO, php_float
-from mocks.core.phones import parse
-from mocks.providers.smspager import codes, xmlio
-from mocks.providers.smspager.endpoint import DATETIME, Call
-from mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.core.gateway import Item, Refusal, Rejected, SendRefused, SendRequest
+from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE
+from sms_mocks.core.money import ZERO, php_float
+from sms_mocks.core.phones import parse
+from sms_mocks.providers.smspager import codes, xmlio
+from sms_mocks.providers.smspager.endpoint import DATETIME, Call
+from sms_mocks.providers.smspager.xmlio import PagerError
 
 MAX_SMSID = 21
 # Numbers refused for their format never count as receivers (000: 74957271122 "не попадет в

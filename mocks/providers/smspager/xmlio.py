@@ -1,4 +1,4 @@
-"""Reading the client's XML (through mocks.xmlsafe), and writing answers in SMS-Pager's shape."""
+"""Reading the client's XML (through sms_mocks.xmlsafe); writing answers in SMS-Pager's shape."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from mocks import xmlsafe
-from mocks.providers.smspager import codes
+from sms_mocks import xmlsafe
+from sms_mocks.providers.smspager import codes
 
 MAX_DOCUMENT = 1024 * 1024
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mocks.core.money import php_float
-from mocks.providers.targetsms.endpoint import Call
+from sms_mocks.core.money import php_float
+from sms_mocks.providers.targetsms.endpoint import Call
 
 
 def balance(call: Call) -> str:

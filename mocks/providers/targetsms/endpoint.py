@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.core.accounts import Account
-from mocks.core.gateway import Gateway
-from mocks.http import (
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.http import (
     Answer,
     BodyTooLarge,
     CommandApp,
@@ -23,7 +23,7 @@ from mocks.http import (
     posted_form,
     respond,
 )
-from mocks.providers.targetsms import texts
+from sms_mocks.providers.targetsms import texts
 
 PROVIDER = "targetsms"
 CONTENT_TYPE = b"text/plain; charset=utf-8"
@@ -49,7 +49,7 @@ Command = Callable[[Call], str]
 class Endpoint(CommandApp[Callable[[Call], str]]):
     """sendsms.php: balance=1 reads the balance, smsid reads a status, anything else sends."""
 
-    log = logging.getLogger("mocks.targetsms")
+    log = logging.getLogger("sms_mocks.targetsms")
 
     def __init__(self, send: Command, status: Command, balance: Command) -> None:
         super().__init__(send)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mocks.core.accounts import SenderState
-from mocks.core.gateway import Item, Refusal, SendRefused, SendRequest
-from mocks.core.phones import PhoneProblem, parse
-from mocks.providers.targetsms import texts
-from mocks.providers.targetsms.endpoint import Call, TargetError
+from sms_mocks.core.accounts import SenderState
+from sms_mocks.core.gateway import Item, Refusal, SendRefused, SendRequest
+from sms_mocks.core.phones import PhoneProblem, parse
+from sms_mocks.providers.targetsms import texts
+from sms_mocks.providers.targetsms.endpoint import Call, TargetError
 
 LINK = "{link}"
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import phpserialize
 
-from mocks.core.messages import Message
-from mocks.providers.targetsms import texts
-from mocks.providers.targetsms.endpoint import PROVIDER, Call, TargetError
+from sms_mocks.core.messages import Message
+from sms_mocks.providers.targetsms import texts
+from sms_mocks.providers.targetsms.endpoint import PROVIDER, Call, TargetError
 
 MOSCOW = timezone(timedelta(hours=3))
 

@@ -6,7 +6,7 @@ document's "Такого отправителя Нет." with its capital Н.
 
 from __future__ import annotations
 
-from mocks.core.messages import Message, State
+from sms_mocks.core.messages import Message, State
 
 PLATFORM_OUT = "У нас закончились SMS. Для разрешения проблемы свяжитесь с менеджером."
 PACKAGE_OUT = "Закончились SMS."

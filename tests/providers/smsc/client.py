@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from mocks.testing import MockAccount
+from sms_mocks.testing import MockAccount
 
 
 class Smsc:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from mocks.testing import ControlClient, MockAccount, Sandbox
+from sms_mocks.testing import ControlClient, MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 

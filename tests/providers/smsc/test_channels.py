@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from mocks.providers.smsc import channels
-from mocks.testing import Sandbox
+from sms_mocks.providers.smsc import channels
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"  # МТС, Russia

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 BODY = b"phones=79991234567&mes=held&fmt=1"

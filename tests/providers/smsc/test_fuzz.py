@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 KNOWN = ["login", "psw", "apikey", "phones", "mes", "id", "sender", "time", "tz", "valid",

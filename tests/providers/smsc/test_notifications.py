@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"

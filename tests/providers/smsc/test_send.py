@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from mocks.testing import ControlClient
+from sms_mocks.testing import ControlClient
 from tests.providers.smsc.soap import ENV, HEADERS, NS, envelope, fault
 
 ALEX = {"login": "alex", "psw": "123"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.testing import ControlClient
+from sms_mocks.testing import ControlClient
 
 SCRIPT = Path(__file__).parent / "php" / "soap_client.php"
 

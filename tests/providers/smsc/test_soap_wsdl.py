@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.config import ConfigError, load
-from mocks.providers.smsc.soap import NAMESPACES
-from mocks.server import ServerThread
-from mocks.testing import ControlClient
+from sms_mocks.config import ConfigError, load
+from sms_mocks.providers.smsc.soap import NAMESPACES
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient
 from tests import specs
 from tests.providers.smsc.soap import GOLDEN_WSDL, ROOT, canonical, fault, golden_wsdl
 

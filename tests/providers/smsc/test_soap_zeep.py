@@ -10,7 +10,7 @@ import httpx
 import pytest
 import zeep
 
-from mocks.testing import ControlClient
+from sms_mocks.testing import ControlClient
 from tests.providers.smsc.soap import GOLDEN_WSDL, NS
 
 STATUS_FIELDS = ["status", "last_date", "last_timestamp", "err", "error", "send_date",

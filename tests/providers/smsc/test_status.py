@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mocks.providers.smsc import templates
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.providers.smsc import templates
+from sms_mocks.testing import MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from lxml import etree
 
-from mocks.testing import MockAccount
+from sms_mocks.testing import MockAccount
 
 Answer = list[tuple[str, str]]
 Recipient = str | tuple[str, str]  # a number, or (number, alternative text)

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.config import load
-from mocks.server import ServerThread
-from mocks.testing import ControlClient, MockAccount, Sandbox
+from sms_mocks.config import load
+from sms_mocks.server import ServerThread
+from sms_mocks.testing import ControlClient, MockAccount, Sandbox
 from tests.providers.smspager.client import MSK, Pager
 
 START_2010 = datetime(2010, 1, 15, 10, 0, tzinfo=MSK).timestamp()

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mocks.testing import Sandbox
+from sms_mocks.testing import Sandbox
 from tests.providers.smspager.client import (
     CODES,
     COMMANDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from mocks.testing import ControlClient
+from sms_mocks.testing import ControlClient
 from tests.providers.smspager.client import (
     MSK,
     Pager,

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing import MockAccount, Sandbox
 
 
 class Target:

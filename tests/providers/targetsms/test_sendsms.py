@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mocks.providers.targetsms import texts
-from mocks.testing import Sandbox
+from sms_mocks.providers.targetsms import texts
+from sms_mocks.testing import Sandbox
 from tests.providers.targetsms.conftest import Target
 
 

@@ -8,9 +8,9 @@ from spyne import MethodContext
 from spyne.error import ResourceNotFoundError
 from spyne.server import ServerBase
 
-from mocks.core.gateway import Gateway
-from mocks.providers.smsc.soap import faults, models, operations
-from mocks.providers.smsc.soap.protocol import PhpFault
+from sms_mocks.core.gateway import Gateway
+from sms_mocks.providers.smsc.soap import faults, models, operations
+from sms_mocks.providers.smsc.soap.protocol import PhpFault
 
 
 class OperationFailed(Exception):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from mocks.http import (
+from sms_mocks.http import (
     Answer,
     BodyTooLarge,
     ProviderApp,
@@ -19,10 +19,10 @@ from mocks.http import (
     read_body,
     respond,
 )
-from mocks.providers.smsc.soap import MAX_ENVELOPE, faults, wsdl
+from sms_mocks.providers.smsc.soap import MAX_ENVELOPE, faults, wsdl
 
 if TYPE_CHECKING:
-    from mocks.providers.smsc.soap.dispatcher import Dispatcher
+    from sms_mocks.providers.smsc.soap.dispatcher import Dispatcher
 
 PATH = "/sys/soap.php"
 CONTENT_TYPE = b"text/xml; charset=utf-8"
@@ -46,7 +46,7 @@ def address(scope: dict[str, Any], public_url: str | None) -> str:
 
 
 class SoapEndpoint(ProviderApp):
-    log = logging.getLogger("mocks.smsc.soap")
+    log = logging.getLogger("sms_mocks.smsc.soap")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         settings = scope["app"].state.runtime.settings
@@ -101,7 +101,7 @@ def _dispatcher(state: Any, namespace: str) -> Dispatcher:
     dispatcher = dispatchers.get(namespace)
     if dispatcher is None:
         # spyne takes a tenth of a second to import: only a server asked for SOAP pays it.
-        from mocks.providers.smsc.soap.dispatcher import Dispatcher
+        from sms_mocks.providers.smsc.soap.dispatcher import Dispatcher
 
         dispatcher = dispatchers[namespace] = Dispatcher(namespace)
     return dispatcher

@@ -13,7 +13,7 @@ from typing import Any
 
 from spyne import Application, ComplexModel, ServiceBase, Unicode, rpc
 
-from mocks.providers.smsc.soap.interface import (
+from sms_mocks.providers.smsc.soap.interface import (
     OPERATIONS,
     REQUESTS,
     TYPES,
@@ -21,7 +21,7 @@ from mocks.providers.smsc.soap.interface import (
     Member,
     Operation,
 )
-from mocks.providers.smsc.soap.protocol import SmscSoap11
+from sms_mocks.providers.smsc.soap.protocol import SmscSoap11
 
 # What XML 1.0 cannot carry. A text sent as mes=a%01b over HTTP is stored as is, and must not
 # break a SOAP answer that shows it: such characters read back as "?".

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mocks.core.gateway import Gateway, SendResult
-from mocks.http import decode_pairs, form_pairs
-from mocks.providers.smsc import codes, formats
-from mocks.providers.smsc.endpoint import Call, SmscError, perform, php_int
-from mocks.providers.smsc.send import cost_mode_of, submit
-from mocks.providers.smsc.soap.interface import TYPES, Handler, Operation
-from mocks.providers.smsc.status import message_fields
+from sms_mocks.core.gateway import Gateway, SendResult
+from sms_mocks.http import decode_pairs, form_pairs
+from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, perform, php_int
+from sms_mocks.providers.smsc.send import cost_mode_of, submit
+from sms_mocks.providers.smsc.soap.interface import TYPES, Handler, Operation
+from sms_mocks.providers.smsc.status import message_fields
 
 # get_status's error 3 (003: "Повідомлення не знайдене"); status.php answers status -3 instead.
 MESSAGE_NOT_FOUND = 3

@@ -13,8 +13,8 @@ from lxml import etree
 from spyne.error import Fault as SpyneFault
 from spyne.protocol.soap import Soap11
 
-from mocks import xmlsafe
-from mocks.providers.smsc.soap import MAX_ENVELOPE, faults
+from sms_mocks import xmlsafe
+from sms_mocks.providers.smsc.soap import MAX_ENVELOPE, faults
 
 _ENVELOPE = f"{{{faults.SOAP_ENV}}}Envelope"
 _HEADER = f"{{{faults.SOAP_ENV}}}Header"

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from mocks.providers.smsc.soap.interface import OPERATIONS, REQUESTS, TYPES, Member, Operation
+from sms_mocks.providers.smsc.soap.interface import OPERATIONS, REQUESTS, TYPES, Member, Operation
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"

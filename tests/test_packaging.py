@@ -1,0 +1,33 @@
+"""The folder is mocks/, the import name sms_mocks: the mapping in pyproject.toml stays whole,
+and nothing imports the folder's name, which a user's own `mocks` package would shadow."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import sms_mocks
+
+ROOT = Path(__file__).parents[1]
+OLD_NAME = re.compile(r"^\s*(from|import) mocks\b|[\"']-m[\"'], [\"']mocks[\"']", re.M)
+
+
+def test_every_package_under_mocks_is_shipped_as_sms_mocks() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {"sms_mocks": "mocks"}
+    folders = {".".join(("sms_mocks", *init.parent.relative_to(ROOT / "mocks").parts))
+               for init in (ROOT / "mocks").rglob("__init__.py")}
+    assert set(setuptools["packages"]) == folders
+
+
+def test_the_import_name_is_sms_mocks() -> None:
+    assert Path(sms_mocks.__file__).parent == ROOT / "mocks"
+
+
+def test_nothing_imports_the_folder_name() -> None:
+    offenders = [str(path.relative_to(ROOT))
+                 for folder in ("mocks", "tests", "bench", "scripts")
+                 for path in (ROOT / folder).rglob("*.py")
+                 if OLD_NAME.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

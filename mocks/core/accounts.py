@@ -22,6 +22,10 @@ class SenderState(Enum):
     REJECTED = "rejected"
 
 
+# A sender name that every account of a provider may use without registering it: SMSC's
+# default "SMSC.RU" (live service; fidelity notes), written in lower case.
+SHARED_SENDERS = {"smsc": "smsc.ru"}
+
 @dataclass(slots=True)
 class Tariff:
     """Price of one SMS part. Keys, most specific first: a channel other than SMS ("hlr",
@@ -109,6 +113,8 @@ class Account:
         return ""
 
     def sender_state(self, name: str) -> SenderState | None:
+        if name.casefold() == SHARED_SENDERS.get(self.provider):
+            return SenderState.APPROVED  # open to every account of the provider, in any case
         return self.senders.get(name)
 
     def closes(self, info: NumberInfo) -> bool:

@@ -76,6 +76,7 @@ class Item:
     text: str
     sender: str | None = None
     comment: str = ""  # kept for the history, never sent (SMSC's "\n~~~\n")
+    send_at: float | None = None  # this item's own time (SMSC's per-line tz); None: the request's
 
 
 @dataclass(slots=True)
@@ -166,6 +167,7 @@ class _Planned:
     cost: Decimal
     comment: str
     magic: int | None  # the recipient's magic code, from its number or the text (outcomes)
+    send_at: float | None  # the item's own time, else the request's
 
 
 @dataclass(slots=True)
@@ -275,7 +277,8 @@ class Gateway:
         for index, p in enumerate(planned):
             if per_number is not None and per_number.enabled:
                 self.streaks.record((account.key, p.phone), per_number)
-            at = send_at + (index // group) * every if every else send_at
+            start = send_at if p.send_at is None else max(now, p.send_at)
+            at = start + (index // group) * every if every else start
             message_id = self.store.new_id()
             message = Message(
                 id=message_id, account=account, ext_id=ext_id, phone=p.phone,
@@ -359,7 +362,7 @@ class Gateway:
                 price = account.tariff.price(info, request.channel)
                 cost = ZERO if free else self._cost(price, parts, request.unit_seconds)
                 planned.append(_Planned(address, info, text, sender, parts,
-                                        encoding, cost, comment, magic))
+                                        encoding, cost, comment, magic, item.send_at))
         if not planned:
             reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
             raise SendRefused(reason, ext_id, rejected=rejected)

@@ -257,6 +257,8 @@ def _send_params(p: dict[str, str]) -> str | None:
     elif channel in ("bin", "call"):
         return f"list cannot be used with {channel}"
     ext_id = p.get("id", "")
+    if ext_id.isascii() and ext_id.isdigit() and int(ext_id) == 0:
+        ext_id = ""  # no id, as send.php reads it
     if ext_id and not ((_NUMERIC_ID.match(ext_id) and 1 <= int(ext_id) <= 2147483647)
                        or (not ext_id.isdigit() and _TEXT_ID_RE.match(ext_id))):
         return f"id must be 1..2147483647 or up to 40 of A-Za-z0-9._- (got '{ext_id}')"

@@ -6,9 +6,9 @@ import re
 
 from sms_mocks.core.gateway import Item, Refusal, SendRefused, SendRequest, SendResult
 from sms_mocks.core.numbering import lookup
-from sms_mocks.providers.smsc import channels, codes, formats
+from sms_mocks.providers.smsc import channels, codes, formats, tinyurl
 from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
-from sms_mocks.providers.smsc.timeparse import BadTime, send_time, validity
+from sms_mocks.providers.smsc.timeparse import BadTime, is_local_time, send_time, validity
 
 MAX_TEXT = 1000
 COMMENT = "\n~~~\n"
@@ -45,10 +45,13 @@ def split_comment(text: str) -> tuple[str, str]:
 
 
 def _ext_id(value: str | None) -> str | None:
-    """A client id: 1..2147483647, or up to 40 of [A-Za-z0-9.-_] (002, `id`)."""
+    """A client id: 1..2147483647, or up to 40 of [A-Za-z0-9.-_] (002, `id`). 0 is no id:
+    SMSC's official PHP and Python libraries send id=0 by default (fixtures/clients)."""
     if value is None or value == "":
         return None
     if value.isascii() and value.isdigit():
+        if int(value) == 0:
+            return None
         if len(value) > 10 or not 1 <= int(value) <= 2147483647:
             raise SmscError(codes.PARAMS)
         return str(int(value))
@@ -79,22 +82,26 @@ def _item(phones: list[str], text: str, sender: str | None) -> Item:
     return Item(phones, body, sender, comment)
 
 
-def _list_items(value: str, sender: str | None) -> list[Item]:
-    """`list`: lines of "phones:mes", or "sender,tz|phones:mes"; "\\n" in mes is a newline."""
+def _list_items(value: str, sender: str | None) -> list[tuple[Item, int | None]]:
+    """`list`: lines of "phones:mes", or "sender,tz|phones:mes" (tz optional); "\\n" in mes is a
+    newline. Each item comes with its line's own tz, None where the line gives none."""
     items = []
     for line in value.replace("\r\n", "\n").split("\n"):
         if not line.strip():
             continue
-        line_sender = sender
+        line_sender, line_tz = sender, None
         head, bar, rest = line.partition("|")
-        if bar and ":" in rest:
-            line_sender = head.split(",", 1)[0].strip() or sender
+        if bar and ":" in rest and ":" not in head and ";" not in head:  # else "|" is text
+            name, _, tz = head.partition(",")
+            line_sender = name.strip() or sender
+            line_tz = php_int(tz) if tz.strip() else None
             line = rest
         sep = ":" if ":" in line else ";"
         phones, found, text = line.partition(sep)
         if not found:
             raise SmscError(codes.PARAMS)
-        items.append(_item(split_phones(phones), text.replace("\\n", "\n"), line_sender))
+        items.append((_item(split_phones(phones), text.replace("\\n", "\n"), line_sender),
+                      line_tz))
     if not items:
         raise SmscError(codes.PARAMS)
     return items
@@ -149,20 +156,30 @@ def parse_request(call: Call) -> SendRequest:
     sender = p.get("sender") or None
     mes = p.get("mes")
     channel, text = channel_of(p, mes or "")
+    lines: list[tuple[Item, int | None]] = []
     if p.get("list"):
         if channel in ("bin", "call"):
             raise SmscError(codes.PARAMS)  # their settings are one per request, not per line
-        items = _list_items(p["list"], sender)
+        lines = _list_items(p["list"], sender)
+        items = [item for item, _ in lines]
     else:
         if not p.get("phones"):
             raise SmscError(codes.PARAMS)
         _check_channel(channel, p, mes)
         items = [_item(_expand_groups(call, p["phones"]), text, sender)]
+    if channel not in ("bin", "call", "hlr", "ping", "tg") and php_int(p.get("tinyurl")) == 1:
+        for item in items:
+            item.text = tinyurl.shorten(item.text)
     ext_id = _ext_id(p.get("id"))
     account = call.account
     gateway = call.gateway
+    time = p.get("time", "")
     try:
-        at = send_time(p.get("time", ""), gateway.now(), php_int(p.get("tz"), account.tz))
+        at = send_time(time, gateway.now(), php_int(p.get("tz"), account.tz))
+        if is_local_time(time):  # 002: a line's tz works for these forms only
+            for item, tz in lines:
+                if tz is not None:
+                    item.send_at = send_time(time, gateway.now(), tz)
     except BadTime:
         raise SmscError(codes.DATE_FORMAT, ext_id) from None
     try:

@@ -38,6 +38,12 @@ def _digits(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def is_local_time(value: str) -> bool:
+    """DDMMYYhhmm or DD.MM.YY hh:mm: the forms a `list` line's own tz applies to (002)."""
+    value = value.strip()
+    return (_digits(value) and len(value) == 10) or _DOTTED.match(value) is not None
+
+
 def send_time(value: str, now: float, tz_hours: int) -> float | None:
     """When to send, as a timestamp; None means now. Raises BadTime (SMSC error 5)."""
     if not -12 <= tz_hours <= 12:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,6 +13,7 @@ from sms_mocks.testing import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"
+MOSCOW = timezone(timedelta(hours=3))
 
 SUCCESS = {
     # (fmt, cost): body, for id=5, one SMS at 1.40 on a balance of 100.00 (002, "Ответ сервера")
@@ -63,9 +66,28 @@ def test_string_ids_are_kept(smsc: Smsc) -> None:
         '{"id":"order-17.a_b","cnt":1}'
 
 
-@pytest.mark.parametrize("bad_id", ["0", "2147483648", "has space", "x" * 41])
+@pytest.mark.parametrize("bad_id", ["12345678901", "2147483648", "has space", "x" * 41])
 def test_malformed_id_is_a_parameter_error(smsc: Smsc, bad_id: str) -> None:
     assert smsc.send(phones=PHONE, mes="x", id=bad_id) == "ERROR = 1 (parameters error)"
+
+
+@pytest.mark.parametrize("no_id", ["0", "00"])
+def test_id_0_is_no_id_as_the_official_libraries_send_it(smsc: Smsc, sms_mocks: Sandbox,
+                                                         no_id: str) -> None:
+    """smsc_api.php and smsc_api.py send id=0 with every default send_sms()."""
+    assert smsc.send(phones=PHONE, mes="x", id=no_id, fmt=1, cost=3) == "1,1,1.40,98.60"
+    assert [m["ext_id"] for m in sms_mocks.messages()] == ["1"]
+
+
+@pytest.mark.parametrize("sender", ["SMSC.RU", "smsc.ru", "Smsc.Ru"])
+def test_smscs_shared_sender_is_open_to_every_account(smsc: Smsc, sms_mocks: Sandbox,
+                                                      sender: str) -> None:
+    assert smsc.send(phones=PHONE, mes="x", sender=sender, fmt=1) == "1,1"
+    assert sms_mocks.messages()[0]["sender"] == sender
+
+
+def test_an_unregistered_sender_is_still_refused(smsc: Smsc) -> None:
+    assert smsc.send(phones=PHONE, mes="x", sender="SMSC.RUS", fmt=1) == "1,-6"
 
 
 AUTH_ERROR = {
@@ -332,3 +354,70 @@ def test_a_closed_direction_is_error_8(sms_mocks: Sandbox, http) -> None:
     smsc = Smsc(http, sms_mocks.account("smsc", closed=["UA"]))
     assert smsc.send(phones="380671234567", mes="x", fmt=1, id=3) == "3,-8"
     assert smsc.send(phones="79161234567", mes="x", fmt=1, id=4) == "4,1"
+
+
+def test_a_list_lines_own_tz_shifts_a_ddmmyyhhmm_time(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    """002: "sender,tz|phones:mes" - tz is the line's own time zone, for the DDMMYYhhmm and
+    DD.MM.YY hh:mm forms of `time` only."""
+    now = datetime.fromisoformat(sms_mocks.clock()["now"])
+    day = (now + timedelta(days=2)).astimezone(MOSCOW).replace(hour=10, minute=30, second=0,
+                                                                   microsecond=0)
+    lines = ["|79991234567:Moscow", ",2|79011234567:Ekaterinburg",
+             ",-1|79161234567:Kaliningrad", ",|79261234567:empty tz"]
+    for time in (day.strftime("%d%m%y%H%M"), day.strftime("%d.%m.%y %H:%M")):
+        sms_mocks.advance(1)
+        assert smsc.send(list="\n".join(lines), time=time, fmt=1) in ("1,4", "2,4")
+    at = {m["text"]: {m2["send_at"] for m2 in sms_mocks.messages() if m2["text"] == m["text"]}
+          for m in sms_mocks.messages()}
+    moscow = day.astimezone(UTC)
+    assert at == {"Moscow": {_iso(moscow)}, "Ekaterinburg": {_iso(moscow - timedelta(hours=2))},
+                  "Kaliningrad": {_iso(moscow + timedelta(hours=1))},
+                  "empty tz": {_iso(moscow)}}
+
+
+def test_a_list_lines_tz_leaves_a_relative_time_alone(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    smsc.send(list=",5|79991234567:a\n|79011234567:b", time="+30", fmt=1)
+    assert len({m["send_at"] for m in sms_mocks.messages()}) == 1
+
+
+def test_a_list_lines_tz_out_of_range_is_error_5(smsc: Smsc) -> None:
+    assert smsc.send(list=",13|79991234567:a", time="0101301030", fmt=1) == "0,-5"
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+LONG_LINK = "https://example.com/orders/2026/12/06/confirmation?token=" + "a1b2c3d4" * 12
+
+
+def test_tinyurl_1_stores_short_links_and_bills_their_parts(smsc: Smsc, sms_mocks: Sandbox
+                                                             ) -> None:
+    """002: tinyurl=1 shortens the links, so the parts, cost and stored text follow from the
+    short link: a 2-part text with a long link becomes one SMS."""
+    text = f"Your order: {LONG_LINK}. Thanks!"
+    assert smsc.send(phones=PHONE, mes=text, fmt=3, cost=2) == '{"id":1,"cnt":2,"cost":"2.80"}'
+    assert smsc.send(phones=PHONE, mes=text, tinyurl=1, fmt=3, cost=2) == \
+        '{"id":2,"cnt":1,"cost":"1.40"}'
+    long, short = (m["text"] for m in sms_mocks.messages())
+    assert long == text
+    assert re.fullmatch(r"Your order: https://smsc\.ru/[0-9A-Za-z]{6}\. Thanks!", short)
+
+
+def test_tinyurl_gives_one_link_the_same_short_link(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    smsc.send(phones=PHONE, mes=f"a {LONG_LINK} b www.example.org/x", tinyurl=1)
+    smsc.send(phones=PHONE, mes=f"{LONG_LINK}", tinyurl=1, cost=1)  # cost=1 prices only
+    smsc.send(phones=PHONE, mes=f"c {LONG_LINK}", tinyurl="1")
+    first, second = (m["text"].split() for m in sms_mocks.messages())
+    assert first[1] == second[1] != first[3]
+    assert first[3].startswith("https://smsc.ru/")
+
+
+def test_tinyurl_0_and_absent_leave_links_alone(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    smsc.send(phones=PHONE, mes=LONG_LINK, tinyurl=0)
+    assert sms_mocks.messages()[0]["text"] == LONG_LINK
+
+
+def test_a_bar_inside_a_list_lines_text_is_text(smsc: Smsc, sms_mocks: Sandbox) -> None:
+    assert smsc.send(list="79991234567:Hi|there:you", fmt=1) == "1,1"
+    assert sms_mocks.messages()[0]["text"] == "Hi|there:you"

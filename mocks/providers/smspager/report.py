@@ -37,10 +37,13 @@ def _sms_block(call: Call, mailing: Mailing) -> str:
     return "<sms>\n" + "".join(xmlio.element(k, v) for k, v in fields) + "</sms>\n"
 
 
+_ZERO_DATES = frozenset(("0000-00-00", "0000-00-00 00:00:00"))
+
+
 def _bound(call: Call, name: str, *, end: bool) -> float | None:
     value = call.field(name)
-    if not value:
-        return None
+    if not value or value in _ZERO_DATES:
+        return None  # the platform's own Transport class sends MySQL's zero date for "not given"
     for fmt in _DATE_FORMATS:
         try:
             moment = datetime.strptime(value, fmt).replace(tzinfo=call.local_zone())

@@ -112,7 +112,7 @@ def parameter_and_format_errors(t: Target) -> None:
     expect(_call(t, account, "send", phones="79161234567", cost=1).text,
            "ERROR = 1 (parameters error)", "send without mes")
     expect(_json(t, account, "send", phones="79161234567", mes="x", time="99999999", cost=1),
-           {"error": "invalid date format", "error_code": 5}, "send with a bad time")
+           {"error": "Неверный формат даты.", "error_code": 5}, "send with a bad time")
     expect(_call(t, account, "send", phones="123", mes="x", id="42", cost=1).text,
            "ERROR = 7 (invalid number), ID - 42", "send to a bad number")
     expect(_json(t, account, "send", phones="123", mes="x", id="43", cost=1),
@@ -283,7 +283,8 @@ def soap_with_php(t: Target) -> None:
 
 @scenario("smsc")
 def ignored_parameters_change_nothing(t: Target) -> None:
-    """tinyurl, smsreq, fileurl, imgcode, userip, pp and nl are accepted and change no price."""
+    """smsreq, fileurl, imgcode, userip, pp and nl are accepted and change no price; nor does
+    tinyurl on a text without links."""
     account = t.account("smsc")
     text = f"Ignored {uuid.uuid4().hex[:8]}"
     plain = _call(t, account, "send", phones="79161234567", mes=text, cost=1, fmt=1).text

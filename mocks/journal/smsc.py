@@ -58,15 +58,32 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
     return reading
 
 
-def _http_params(record: Record) -> dict[str, str]:
-    pairs = form_pairs(record.query) + body_pairs(record.method, record.content_type or None,
-                                                  record.body)
+def _http_pairs(record: Record) -> list[tuple[bytes, bytes]]:
+    return form_pairs(record.query) + body_pairs(record.method, record.content_type or None,
+                                                 record.body)
+
+
+def _http_codec(pairs: list[tuple[bytes, bytes]]) -> str:
+    """The request's `charset`: what its parameters, and its answer, are written in."""
     charset = b""
     for name, value in pairs:
         if name == b"charset":
             charset = value
-    codec = CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")
-    return decode_pairs(pairs, codec)
+    return CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")
+
+
+def _http_params(record: Record) -> dict[str, str]:
+    pairs = _http_pairs(record)
+    return decode_pairs(pairs, _http_codec(pairs))
+
+
+def _answer_text(record: Record, reading: Reading) -> str:
+    """The answer as the client reads it: an HTTP command answers in the request's charset
+    (some descriptions are Russian, 002's own words); SOAP and rest/send in UTF-8."""
+    if record.path == SOAP_PATH or reading.endpoint in SOAP_COMMANDS or \
+            record.path == rest.PATH:
+        return text_of(record.answer)
+    return record.answer.decode(_http_codec(_http_pairs(record)), "replace")
 
 
 def _rest_params(record: Record) -> dict[str, str]:
@@ -121,7 +138,7 @@ def _command(reading: Reading) -> str:
 
 def error_code(record: Record, reading: Reading) -> int | None:
     """The error code the answer carries, setting the outcome; None for a success."""
-    answer = text_of(record.answer)
+    answer = _answer_text(record, reading)
     if reading.endpoint in SOAP_COMMANDS or record.path == SOAP_PATH:
         if record.status >= 400:
             fault = _FAULT.search(answer)

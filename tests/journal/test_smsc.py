@@ -197,6 +197,19 @@ def test_every_fmt_gives_the_same_outcome(sms_mocks: Sandbox, http: httpx.Client
         "phones must be 7XXXXXXXXXX or another country's international number (got '12')")
 
 
+@pytest.mark.parametrize("charset", [None, "utf-8", "koi8-r"])
+def test_a_russian_description_is_read_in_the_answers_charset(
+        sms_mocks: Sandbox, http: httpx.Client, charset: str | None) -> None:
+    account = sms_mocks.account("smsc")
+    params = {"login": account.login, "psw": account.password, "del": 1, "id": 999}
+    if charset:
+        params["charset"] = charset
+    answer = http.get("/sys/templates.php", params=params)
+    assert answer.content == "ERROR = 3 (Запись не найдена.)".encode(charset or "cp1251")
+    entry = last(sms_mocks)
+    assert (entry["refused"], entry["outcome"]) == (True, "error 3 (Запись не найдена.)")
+
+
 def test_a_request_a_fault_rule_took_says_so(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smsc", balance="100")
     rule = sms_mocks.fault(account=account.login, action="error", provider="smsc", code=3,

@@ -24,8 +24,8 @@ def test_an_accepted_send(sms_mocks: Sandbox, http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("params", "outcome", "explanation"), [
-    ({"pwd": "bad"}, "error: wrong login or password", "wrong pwd for user '{login}'"),
-    ({"pwd": None}, "error: wrong login or password", "missing pwd"),
+    ({"pwd": "bad"}, "error: Неправильный логин или пароль", "wrong pwd for user '{login}'"),
+    ({"pwd": None}, "error: Неправильный логин или пароль", "missing pwd"),
     ({"sadr": None}, "Нет отправителя.", "missing sadr"),
     ({"sadr": "Ghost"}, "Такого отправителя Нет.",
      "sadr 'Ghost' is not registered for this account"),
@@ -41,7 +41,7 @@ def test_an_accepted_send(sms_mocks: Sandbox, http: httpx.Client) -> None:
      "dadr '7999123456789012' is 16 characters: at most 14"),
     ({"dadr": "79990000001"}, "Номер телефона присутствует в стоп-листе.",
      "dadr '79990000001' is in the account's stop-list"),
-    ({"smsid": "999999"}, "error: sms not found",
+    ({"smsid": "999999"}, "Сообщение с таким ID не принималось",
      "no message with smsid '999999' for this account"),
 ])
 def test_refusals_are_explained(sms_mocks: Sandbox, http: httpx.Client,

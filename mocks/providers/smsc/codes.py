@@ -3,7 +3,8 @@
 The live server describes errors with short English phrases, not with the Russian texts of the
 document's table: `ERROR = 2 (authorise error)`, `{"error": "invalid number", ...}`. Clients
 compare against these exact strings (docs/research-smsc-http.md §3), so they are kept byte for
-byte, spelling included ("can't to deliver").
+byte, spelling included ("can't to deliver"). No source shows the live phrase for send error 5,
+so it reads as the document's table words it (002, send.php error codes).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DESCRIPTIONS = {
     AUTH: "authorise error",
     NO_MONEY: "no money",
     IP_BLOCKED: "ip is blocked",
-    DATE_FORMAT: "invalid date format",
+    DATE_FORMAT: "Неверный формат даты.",  # 002's table, verbatim: no live text is known
     DENIED: "message is denied",
     BAD_NUMBER: "invalid number",
     CANNOT_DELIVER: "can't to deliver",

@@ -18,8 +18,8 @@ from sms_mocks.providers.smsc import codes, formats
 from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 from sms_mocks.providers.smsc.send import MAX_TEXT, refusal_code
 
-GROUP_NOT_FOUND = 3  # "Группа заданий не найдена"
-GROUP_NOT_FOUND_TEXT = "group not found"
+GROUP_NOT_FOUND = 3
+GROUP_NOT_FOUND_TEXT = "Группа заданий не найдена."  # 002's table, verbatim
 
 
 _MACRO = re.compile(r"\{(NAME|HOST|INFO)\}")

@@ -1,6 +1,10 @@
 """status.php: FACTS B.3 and the status-answer page of smscentre.com
 (docs/research-smsc-http.md §1). One message, or several with comma lists of ids and phones;
-a trailing comma asks for the several-message form even for one."""
+a trailing comma asks for the several-message form even for one.
+
+Only the fields a source shows: no `flag` (FACTS B.3's single answer has status, last_date,
+last_timestamp and err; `flag` belongs to the callback, FACTS B.5) and no `comment` (002: a
+comment is seen in the personal cabinet only)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
         ("status", code),
         ("last_date", formats.moscow_date(message.state_at)),
         ("last_timestamp", int(message.state_at)),
-        ("flag", 0),
         ("err", message.err),
     ]
     if hlr_request:
@@ -45,7 +48,6 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
         fields += [
             ("message", message.text),
             ("sms_cnt", message.parts),  # parts, or a call's seconds (003, all=1)
-            ("comment", message.comment),
             ("type", codes.TYPES.get(message.channel, 0)),
         ]
     return fields
@@ -54,8 +56,7 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
 def _text_line(fields: list[formats.Field]) -> str:
     named = {"status": "Status", "last_date": "check_time"}
     return formats.text_pairs(
-        (named.get(k, k), v) for k, v in fields if k not in ("flag", "last_timestamp",
-                                                              "send_timestamp"))
+        (named.get(k, k), v) for k, v in fields if k not in ("last_timestamp", "send_timestamp"))
 
 
 # The numbers form, as SMSC's PHP library splits it: the message goes last since it may hold
@@ -68,6 +69,10 @@ _NUMBER_ORDER = ("status", "last_timestamp", "err", "id", *hlr.KEYS, "send_times
 
 def _number_line(fields: list[formats.Field]) -> str:
     named = dict(fields)
+    if named.get("status") == codes.NOT_FOUND:
+        # A list's unknown id keeps every row's columns, status,last_timestamp,err,id,phone, so
+        # a client that reads them by position finds the id and phone where they always are.
+        named = {"last_timestamp": 0, "err": 0, **named}
     return ",".join(str(named[k]) for k in _NUMBER_ORDER if k in named)
 
 
@@ -95,7 +100,7 @@ def _multi(call: Call, found: list[tuple[str, str, Message | None]], detail: int
         if message is None:
             rows.append([("status", codes.NOT_FOUND), *ident])
             continue
-        fields = [f for f in message_fields(message, detail) if f[0] not in ("phone", "flag")]
+        fields = [f for f in message_fields(message, detail) if f[0] != "phone"]
         if call.fmt == formats.JSON and detail == 0 and message.err == 0:
             fields = [f for f in fields if f[0] != "err"]  # the live answer leaves a zero err out
         head = [f for f in fields if f[0] in ("status", "last_date", "last_timestamp", "err")]

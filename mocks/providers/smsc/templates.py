@@ -15,10 +15,11 @@ from sms_mocks.providers.smsc import codes, formats
 from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
 
 FORMATS = frozenset({"", "sms", "flash", "bin", "push", "mms", "call", "mail", "viber"})
-NOT_FOUND = 3  # "Запись не найдена"
-NOT_FOUND_TEXT = "record not found"
+# The descriptions of templates.php's own codes: 002's table, verbatim (no live text is known).
+NOT_FOUND = 3
+NOT_FOUND_TEXT = "Запись не найдена."
 NOT_SAVED = 5
-NOT_SAVED_TEXT = "save error"
+NOT_SAVED_TEXT = "Ошибка сохранения или удаления."
 STATE = "smsc.templates"
 MAX_TEXT = 1000
 MAX_NAME = 100

@@ -41,10 +41,15 @@ CODES = {"platform_out": PLATFORM_OUT, "package_out": PACKAGE_OUT, "blocked": BL
          "unknown_sender": UNKNOWN_SENDER, "sender_not_moderated": SENDER_NOT_MODERATED,
          "duplicate": DUPLICATE}
 
-# Not in the document, which lists no answer for these; "error: ..." as its one prefixed text
-# does, so clients that look for "error" see them as errors.
-AUTH = "error: wrong login or password"
-NOT_FOUND = "error: sms not found"
+# 001 lists no answer for these two; the words are the platform's own (targetsms-json-xml.md).
+# A wrong login fails the whole request, as a duplicate does: the JSON and XML APIs answer it
+# as their request error {"error": "Неправильный логин или пароль"} / <error>…</error>, and
+# sendsms.php prints its one request error as "error: " and the text, so this one too. An
+# unknown id is not an error there: XML state.php gives the sentence in place of the status
+# word, as sendsms.php gives the status word here, bare.
+AUTH = "error: Неправильный логин или пароль"
+NOT_FOUND = "Сообщение с таким ID не принималось"
+# Not in any source: the emulator's own limits; "error: ...", as the request error above.
 TOO_LARGE = "error: request too large"
 FAILURE = "error: temporary failure"
 

@@ -35,12 +35,13 @@ def test_a_notification_becomes_messages_to_the_groups_contacts(sms_mocks: Sandb
 
 
 @pytest.mark.parametrize(("fmt", "ok", "not_found", "no_id"), [
-    (0, "OK", "ERROR = 3 (group not found)", "ERROR = 1 (parameters error)"),
+    (0, "OK", "ERROR = 3 (Группа заданий не найдена.)", "ERROR = 1 (parameters error)"),
     (1, "OK", "0,-3", "0,-1"),
     (2, "<result>OK</result>",
-     "<result>\n<error>group not found</error>\n<error_code>3</error_code>\n</result>",
+     "<result>\n<error>Группа заданий не найдена.</error>\n<error_code>3</error_code>\n"
+     "</result>",
      "<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>"),
-    (3, '{"result":"OK"}', '{"error":"group not found","error_code":3}',
+    (3, '{"result":"OK"}', '{"error":"Группа заданий не найдена.","error_code":3}',
      '{"error":"parameters error","error_code":1}'),
 ])
 def test_ping_answers_in_each_fmt(sms_mocks: Sandbox, smsc: Smsc, fmt: int, ok: str,

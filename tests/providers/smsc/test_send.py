@@ -118,10 +118,10 @@ def test_bad_number_is_error_7_with_the_id_echoed(smsc: Smsc, fmt: int) -> None:
 
 
 DATE_ERROR = {
-    0: "ERROR = 5 (invalid date format)",
+    0: "ERROR = 5 (Неверный формат даты.)",
     1: "0,-5",
-    2: "<result>\n<error>invalid date format</error>\n<error_code>5</error_code>\n</result>",
-    3: '{"error":"invalid date format","error_code":5}',
+    2: "<result>\n<error>Неверный формат даты.</error>\n<error_code>5</error_code>\n</result>",
+    3: '{"error":"Неверный формат даты.","error_code":5}',
 }
 
 

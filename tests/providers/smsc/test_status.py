@@ -44,8 +44,8 @@ def test_delivered_reads_status_1_in_every_fmt(smsc: Smsc, sms_mocks: Sandbox,
         0: f"Status = 1, check_time = {date}, err = 0",
         1: f"1,{ts},0",
         2: f"<sms>\n<status>1</status>\n<last_date>{date}</last_date>\n"
-           f"<last_timestamp>{ts}</last_timestamp>\n<flag>0</flag>\n<err>0</err>\n</sms>",
-        3: f'{{"status":1,"last_date":"{date}","last_timestamp":{ts},"flag":0,"err":0}}',
+           f"<last_timestamp>{ts}</last_timestamp>\n<err>0</err>\n</sms>",
+        3: f'{{"status":1,"last_date":"{date}","last_timestamp":{ts},"err":0}}',
     }[fmt]
     assert smsc.status(id=1, phone=PHONE, fmt=fmt) == expected
 
@@ -111,13 +111,26 @@ def test_all_1_and_all_2_add_the_details(smsc: Smsc, sms_mocks: Sandbox) -> None
     smsc.send(phones="79161234567", mes="Привет\n~~~\nnote", id=1, charset="utf-8")
     sms_mocks.advance(60)
     full = json.loads(smsc.status(id=1, phone="79161234567", fmt=3, all=2, charset="utf-8"))
-    assert list(full) == ["status", "last_date", "last_timestamp", "flag", "err", "send_date",
+    # no flag (a callback's field, FACTS B.5) and no comment (002: the cabinet's only)
+    assert list(full) == ["status", "last_date", "last_timestamp", "err", "send_date",
                           "send_timestamp", "phone", "cost", "sender_id", "status_name",
-                          "country", "operator", "region", "message", "sms_cnt", "comment",
-                          "type"]
+                          "country", "operator", "region", "message", "sms_cnt", "type"]
     assert (full["status_name"], full["country"], full["operator"], full["message"],
-            full["comment"], full["cost"], full["type"]) == \
-        ("Доставлено", "Россия", "МТС", "Привет", "note", "1.40", 0)
+            full["cost"], full["type"]) == ("Доставлено", "Россия", "МТС", "Привет", "1.40", 0)
+    assert sms_mocks.messages()[0]["comment"] == "note"  # kept, for the cabinet's history
+    date, ts = moscow(sms_mocks.messages()[0]["status_at"])
+    sent_date = full["send_date"]
+    assert smsc.status(id=1, phone="79161234567", all=1, charset="utf-8") == (
+        f"Status = 1, check_time = {date}, err = 0, send_date = {sent_date}, "
+        f"phone = 79161234567, cost = 1.40, sender_id = SMSC, status_name = Доставлено, "
+        f"message = Привет, sms_cnt = 1, type = 0")
+    assert smsc.status(id=1, phone="79161234567", fmt=2, all=1, charset="utf-8") == (
+        f"<sms>\n<status>1</status>\n<last_date>{date}</last_date>\n"
+        f"<last_timestamp>{ts}</last_timestamp>\n<err>0</err>\n<send_date>{sent_date}"
+        f"</send_date>\n<send_timestamp>{full['send_timestamp']}</send_timestamp>\n"
+        "<phone>79161234567</phone>\n<cost>1.40</cost>\n<sender_id>SMSC</sender_id>\n"
+        "<status_name>Доставлено</status_name>\n<message>Привет</message>\n"
+        "<sms_cnt>1</sms_cnt>\n<type>0</type>\n</sms>")
     line = smsc.status(id=1, phone="79161234567", fmt=1, all=1, charset="utf-8")
     # SMSC's PHP library splits this with the message last: nothing may follow it
     assert line.split(",")[3:] == [str(full["send_timestamp"]), "79161234567", "1.40", "SMSC",
@@ -145,9 +158,11 @@ def test_several_messages_answer_a_list_in_request_order(smsc: Smsc,
     assert [(r["id"], r["phone"], r["status"], r.get("err")) for r in rows] == [
         (2, "79000001006", 20, 6), (1, PHONE, 1, None), (9, PHONE, -3, None)]
     assert list(rows[1]) == ["status", "last_date", "last_timestamp", "id", "phone"]
-    lines = smsc.status(id="1,2", phone=f"{PHONE},79000001006", fmt=1).split("\n")
-    assert [line.split(",")[::2] for line in lines] == [["1", "0", PHONE], ["20", "6",
-                                                                           "79000001006"]]
+    ts = {m["phone"]: moscow(m["status_at"])[1] for m in sms_mocks.messages()}
+    # every row status,last_timestamp,err,id,phone; an unknown id's row too, with zeros
+    assert smsc.status(id="1,2,77", phone=f"{PHONE},79000001006,79999999999", fmt=1) == \
+        f"1,{ts[PHONE]},0,1,{PHONE}\n20,{ts['79000001006']},6,2,79000001006\n" \
+        "-3,0,0,77,79999999999"
 
 
 def test_a_trailing_comma_asks_for_the_list_form(smsc: Smsc, sms_mocks: Sandbox) -> None:

@@ -26,7 +26,7 @@ def test_a_template_goes_through_add_get_change_and_delete(smsc: Smsc) -> None:
     assert smsc.text("templates", **{"del": 1}, id=tid, fmt=2) == \
         "<result>OK</result>"
     assert smsc.text("templates", get=1, fmt=3) == \
-        '{"error":"record not found","error_code":3}'
+        '{"error":"Запись не найдена.","error_code":3}'
 
 
 @pytest.mark.parametrize(("fmt", "created", "listed"), [
@@ -54,8 +54,8 @@ def test_answers_in_each_fmt(sms_mocks: Sandbox, smsc: Smsc, fmt: int, created: 
     ({"add": 1, "get": 1}, "ERROR = 1 (parameters error)"),
     ({}, "ERROR = 1 (parameters error)"),
     ({"chg": 1}, "ERROR = 1 (parameters error)"),
-    ({"chg": 1, "id": 999999}, "ERROR = 3 (record not found)"),
-    ({"del": 1, "id": 999999}, "ERROR = 3 (record not found)"),
+    ({"chg": 1, "id": 999999}, "ERROR = 3 (Запись не найдена.)"),
+    ({"del": 1, "id": 999999}, "ERROR = 3 (Запись не найдена.)"),
     ({"add": 1, "name": "n" * 101, "msg": "m"}, "ERROR = 1 (parameters error)"),
     ({"add": 1, "name": "n", "msg": "m" * 1001}, "ERROR = 1 (parameters error)"),
     ({"add": 1, "name": "n", "msg": "m", "sender": "s" * 65}, "ERROR = 1 (parameters error)"),
@@ -77,9 +77,10 @@ def test_past_the_last_template_an_account_may_keep_is_error_5(
     monkeypatch.setattr(templates, "MAX_TEMPLATES", 2)  # the server runs in this process
     assert smsc.text("templates", add=1, name="a", msg="m", fmt=1).isdigit()
     assert smsc.text("templates", add=1, name="b", msg="m", fmt=1).isdigit()
-    assert smsc.text("templates", add=1, name="c", msg="m") == "ERROR = 5 (save error)"
+    assert smsc.text("templates", add=1, name="c", msg="m") == \
+        "ERROR = 5 (Ошибка сохранения или удаления.)"
     assert smsc.text("templates", add=1, name="c", msg="m", fmt=3) == \
-        '{"error":"save error","error_code":5}'
+        '{"error":"Ошибка сохранения или удаления.","error_code":5}'
 
 
 def test_a_wrong_password_is_error_2_in_each_fmt(smsc: Smsc) -> None:

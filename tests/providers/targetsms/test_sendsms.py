@@ -171,9 +171,15 @@ def test_the_same_request_twice_in_a_minute(sms_mocks: Sandbox, http) -> None:
 
 
 def test_wrong_password_and_unknown_message(target: Target) -> None:
-    assert target(pwd="nope", balance=1) == texts.AUTH
-    assert target(smsid="999999999") == texts.NOT_FOUND
-    assert target(smsid="abc") == texts.NOT_FOUND
+    """The platform's words (targetsms-json-xml.md): the login error as a request error line,
+    like 001's duplicate one; the unknown id bare, in place of the status word."""
+    assert target(pwd="nope", balance=1) == "error: Неправильный логин или пароль"
+    assert target(user="nobody", smsid="1") == "error: Неправильный логин или пароль"
+    assert target(smsid="999999999") == "Сообщение с таким ID не принималось"
+    assert target(smsid="abc") == "Сообщение с таким ID не принималось"
+    assert target(smsid="999999999", detail=1) == "Сообщение с таким ID не принималось"
+    assert (texts.AUTH, texts.NOT_FOUND) == ("error: Неправильный логин или пароль",
+                                             "Сообщение с таким ID не принималось")
 
 
 def test_post_form_and_a_url_over_2000_characters(target: Target, sms_mocks: Sandbox) -> None:

@@ -303,8 +303,9 @@ def _status(code: int, p: dict[str, str]) -> str | None:
         return f"no message with id '{ids}' and phone '{phones}' for this account"
     if code == codes.TOO_MANY:
         if "," in ids:
-            return "the same status request for several messages twice within a minute " \
-                "(smsc.duplicate_status_multi)"
+            return "more than five status requests a minute for one of these messages " \
+                "(smsc.status_per_message), or the same list twice within a minute " \
+                "(smsc.duplicate_status_multi, when it is on)"
         return f"too many status requests for message '{ids}' (smsc.status_per_message)"
     return None
 

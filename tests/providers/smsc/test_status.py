@@ -221,3 +221,15 @@ def test_time_window_h1_h2(half_past_ten: Smsc, window: str, tz: int | None,
     ext_id = body.split(",")[0]
     status = json.loads(half_past_ten.status(id=ext_id, phone=PHONE, fmt=3, all=1))
     assert status["send_date"] == sends_at
+
+
+def test_a_list_can_be_polled_and_each_message_counts_five_a_minute(smsc: Smsc,
+                                                                    sms_mocks: Sandbox) -> None:
+    """PyPI's smsc asks for one message as the list `id=1,` on every poll."""
+    smsc.send(phones=PHONE, mes="a", id=1)
+    answers = [smsc.status(id="1,", phone=f"{PHONE},", fmt=1)[:2] for _ in range(5)]
+    assert answers == ["-1"] * 5
+    assert smsc.status(id="1,", phone=f"{PHONE},", fmt=1) == "0,-9"
+    assert smsc.status(id=1, phone=PHONE, fmt=1) == "0,-9"  # the same message's budget
+    sms_mocks.advance(61)
+    assert smsc.status(id="1,", phone=f"{PHONE},", fmt=1).startswith("1,")

@@ -76,6 +76,16 @@ def test_every_file_names_its_origin_and_its_calls(name: str, facts: dict[str, A
         assert call["expect"] in ("ok", "error")
 
 
+def test_the_readme_lists_every_client_with_the_state_of_its_test() -> None:
+    readme = (FACTS.parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Clients that no registry ships**")[1].split("**Bugs of")[0]
+    rows = {m[1]: m[0] for m in re.finditer(r"^\| [^(\n]*\(`(\w+)`\)[^\n]*$", table, re.M)}
+    assert set(rows) == {name for name, _ in CLIENTS}
+    for name, facts in CLIENTS:
+        served = not any(c["path"] in NOT_SERVED for c in facts["call"])
+        assert ("| fail |" not in rows[name]) == served, name
+
+
 def _cases() -> list[Any]:
     return list(_each_case())
 

@@ -192,6 +192,20 @@ async def respond(send: Send, body: bytes, content_type: bytes, status: int = 20
     await send({"type": "http.response.body", "body": body})
 
 
+# The reason phrases nginx writes on its own error pages (ngx_http_special_response.c).
+NGINX_REASONS = {413: "Request Entity Too Large", 429: "Too Many Requests",
+                 500: "Internal Server Error", 502: "Bad Gateway",
+                 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+
+
+def nginx_page(status: int) -> bytes:
+    """The error page nginx answers with itself, in front of a gateway (text/html)."""
+    title = f"{status} {NGINX_REASONS[status]}"
+    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n").encode()
+
+
 class Answer(NamedTuple):
     body: bytes
     content_type: bytes

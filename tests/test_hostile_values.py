@@ -45,6 +45,7 @@ HUGE = "9" * 5000  # past Python's int() digit limit: int() alone would raise
     ("templates", {"del": HUGE, "id": "1"}, "ERROR = 1"),
     ("op_templates", {"get": "1", "mts_srv": HUGE}, "ERROR = 1"),
     ("ping", {"id": HUGE, "ok": HUGE}, "ERROR = 3"),
+    ("senders", {"get": HUGE, "all": HUGE}, "ERROR = 1"),
 ])
 def test_smsc_thousand_digit_numbers_are_answered(sms_mocks: Sandbox, http: httpx.Client,
                                                   command: str, params: dict[str, str],

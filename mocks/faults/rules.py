@@ -16,6 +16,7 @@ from typing import Any
 from sms_mocks.core.phones import parse as parse_phone
 from sms_mocks.faults.facts import Facts
 from sms_mocks.faults.targets import ERRORS, PATHS, PROVIDERS
+from sms_mocks.http import NGINX_REASONS
 
 MAX_RULES = 1000
 MAX_SECONDS = 600.0  # the longest delay, hold or pause a rule may ask for
@@ -24,8 +25,7 @@ MAX_TIMES = 10**9
 LOGNORMAL_CAP = 30.0  # a lognormal delay's default ceiling, in seconds
 
 # The statuses a front server answers for a gateway in trouble, with nginx's reason phrases.
-STATUSES = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-            503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+STATUSES = {status: NGINX_REASONS[status] for status in (429, 500, 502, 503, 504)}
 
 _MATCH = ("provider", "endpoint", "account", "phone", "text")
 _TRIGGER = ("times", "probability", "seed")

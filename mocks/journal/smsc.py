@@ -15,7 +15,7 @@ from sms_mocks.http import body_pairs, decode_pairs, form_pairs
 from sms_mocks.journal.reading import Reading, text_of
 from sms_mocks.journal.recorder import Record
 from sms_mocks.journal.refusals import Words, replay
-from sms_mocks.providers.smsc import codes, rest, send, templates, timeparse
+from sms_mocks.providers.smsc import codes, ping, rest, send, templates, timeparse
 from sms_mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
 from sms_mocks.providers.smsc.soap import MAX_ENVELOPE
 from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
@@ -24,6 +24,8 @@ from sms_mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
 
 PROVIDER = "smsc"
 WORDS = Words(phone="phones", sender="sender", text="mes")
+# A ping.php notification's messages take their numbers, sender and text from the job group.
+GROUP_WORDS = Words(phone="group contacts", sender="group sender", text="group text")
 # SOAP operations by the HTTP command they run, and by the body element that calls them.
 SOAP_COMMANDS = {"get_balance": "balance.php", "send_sms": "send.php", "send_sms2": "send.php",
                  "get_sms_cost": "send.php", "get_sms_cost2": "send.php",
@@ -200,6 +202,8 @@ def explain(code: int, command: str, params: dict[str, str], gateway: Gateway,
         return _op_templates(code, params, gateway, account)
     if command == "ping.php":
         return _ping(code, params, gateway, account)
+    if command == "senders.php" and code == codes.PARAMS:
+        return "only get=1 (the list of sender names) is served"
     return None
 
 
@@ -303,9 +307,8 @@ def _status(code: int, p: dict[str, str]) -> str | None:
         return f"no message with id '{ids}' and phone '{phones}' for this account"
     if code == codes.TOO_MANY:
         if "," in ids:
-            return "more than five status requests a minute for one of these messages " \
-                "(smsc.status_per_message), or the same list twice within a minute " \
-                "(smsc.duplicate_status_multi, when it is on)"
+            return "the same status request for several messages twice within a minute " \
+                "(smsc.duplicate_status_multi)"
         return f"too many status requests for message '{ids}' (smsc.status_per_message)"
     return None
 
@@ -355,6 +358,13 @@ def _ping(code: int, p: dict[str, str], gateway: Gateway, account: Account) -> s
     group_id = p.get("id", "").strip()
     if code == codes.PARAMS and not group_id:
         return "missing id (the notification group)"
+    group = account.notify_groups.get(group_id)
+    if code == codes.PARAMS and group is not None:
+        request = ping.notification(group, p)
+        if len(request.items[0].text) > send.MAX_TEXT:
+            return f"the notification text is longer than {send.MAX_TEXT} characters"
+        why = replay(gateway, account, request, GROUP_WORDS)
+        return f"the notification's messages were refused: {why}" if why else None
     if code == 3:
         return f"no notification group '{group_id}' for this account"
     if code == codes.TOO_MANY:

@@ -9,7 +9,7 @@ from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway, Item, SendRequest
 from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
 from sms_mocks.core.phones import PhoneProblem, parse
-from sms_mocks.http import decode_pairs, form_pairs, is_form
+from sms_mocks.http import BODY_SECONDS, decode_pairs, form_pairs, is_form
 from sms_mocks.journal.reading import Reading, text_of
 from sms_mocks.journal.recorder import Record
 from sms_mocks.journal.refusals import Words, recipient, replay
@@ -19,7 +19,8 @@ from sms_mocks.providers.targetsms.send import LINK
 
 WORDS = Words(phone="dadr", sender="sadr", text="text")
 _IDS = re.compile(r"^\d+(,\d+)*$")
-_ERRORS = frozenset({*texts.ALL, texts.AUTH, texts.NOT_FOUND, texts.TOO_LARGE, texts.FAILURE})
+_ERRORS = frozenset({*texts.ALL, texts.AUTH, texts.NOT_FOUND, texts.FAILURE})
+_TOO_LARGE = f"{texts.TOO_LARGE_STATUS} Request Entity Too Large"  # nginx's words
 
 
 def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
@@ -59,6 +60,10 @@ def _labels(record: Record) -> Reading:
 def _outcome(reading: Reading, record: Record) -> str:
     """The answer's text; an error text is the reading's outcome, and marks it refused."""
     answer = text_of(record.answer)
+    if record.status == texts.TOO_LARGE_STATUS:  # nginx's page, not PHP's words
+        reading.refused = True
+        reading.outcome = _TOO_LARGE
+        return _TOO_LARGE
     if answer in _ERRORS or answer.startswith("error"):
         reading.refused = True
         reading.outcome = answer
@@ -84,8 +89,8 @@ def explain(answer: str, p: dict[str, str], account: Account | None,
         if "pwd" not in p:
             return "missing pwd"
         return f"wrong pwd for user '{user}'" if account.password != p["pwd"] else None
-    if answer == texts.TOO_LARGE:
-        return f"the request is over {MAX_BODY} bytes"
+    if answer == _TOO_LARGE:
+        return f"the request is over {MAX_BODY} bytes (or took over {BODY_SECONDS:g} s to arrive)"
     if account is None:
         return None
     if answer == texts.BLOCKED:

@@ -15,7 +15,8 @@ from sms_mocks.server import ServerThread
 
 START = 1_750_000_000.0
 PATHS = ["/sys/send.php", "/sys/status.php", "/sys/balance.php", "/sys/templates.php",
-         "/sys/op_templates.php", "/sys/ping.php", "/rest/send/", "/sys/soap.php",
+         "/sys/op_templates.php", "/sys/ping.php", "/sys/senders.php", "/rest/send/",
+         "/sys/soap.php",
          "/send.xml", "/report.xml", "/balance.xml", "/cancel.xml", "/sendsms.php"]
 NAMES = ["login", "psw", "apikey", "phones", "mes", "sender", "time", "tz", "id", "fmt",
          "cost", "valid", "list", "bin", "call", "mail", "subj", "charset", "phone", "del",

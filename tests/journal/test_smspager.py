@@ -65,7 +65,7 @@ def test_wrong_password_and_unreadable_xml(sms_mocks: Sandbox, http: httpx.Clien
     http.post("/balance.xml", content=b"<data><login>x</login")
     entry = sms_mocks.control.journal(provider="smspager", limit=1)[0]
     assert (entry["outcome"], entry["explanation"]) == (
-        "700 (Ошибка парсера XML документа: документ не является корректным XML)",
+        "700 (Ошибка парсера XML документа)",
         "документ не является корректным XML")
 
 

@@ -15,6 +15,10 @@ from sms_mocks import http as mocks_http
 from sms_mocks.testing import Sandbox
 
 SMSC_REFUSED = b"ERROR = 1 (parameters error)"
+# nginx in front of TargetSMS's PHP refuses the body itself: 413 and its own page
+TARGETSMS_REFUSED = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n"
+                     b"<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+                     b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 # path, content type, what the provider answers a refused body with
 ENDPOINTS = [
     ("/sys/send.php", "application/x-www-form-urlencoded", SMSC_REFUSED),
@@ -23,13 +27,14 @@ ENDPOINTS = [
     ("/sys/templates.php", "application/x-www-form-urlencoded", SMSC_REFUSED),
     ("/sys/op_templates.php", "application/x-www-form-urlencoded", SMSC_REFUSED),
     ("/sys/ping.php", "application/x-www-form-urlencoded", SMSC_REFUSED),
+    ("/sys/senders.php", "application/x-www-form-urlencoded", SMSC_REFUSED),
     ("/rest/send/", "application/json", b'{"error":"parameters error","error_code":1}'),
     ("/sys/soap.php", "text/xml", b"<SOAP-ENV:Fault>"),
     ("/send.xml", "text/xml", b"<code>704</code>"),
     ("/report.xml", "text/xml", b"<code>704</code>"),
     ("/balance.xml", "text/xml", b"<code>704</code>"),
     ("/cancel.xml", "text/xml", b"<code>704</code>"),
-    ("/sendsms.php", "application/x-www-form-urlencoded", b"error: request too large"),
+    ("/sendsms.php", "application/x-www-form-urlencoded", TARGETSMS_REFUSED),
 ]
 IDS = [path for path, _, _ in ENDPOINTS]
 FIFTY_MB = 50 * 1024 * 1024

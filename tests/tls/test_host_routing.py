@@ -61,9 +61,10 @@ def test_a_real_host_serves_its_own_paths_and_no_others(http: httpx.Client) -> N
 
 
 def test_a_wrong_method_on_another_providers_host_is_404_not_405(http: httpx.Client) -> None:
-    assert http.get("/send.xml").status_code == 405  # the emulator's own answer on localhost
-    assert http.get("/send.xml", headers={"Host": "smsc.ua"}).status_code == 404
-    assert http.get("/send.xml", headers={"Host": "transport.sms-pager.com"}).status_code == 405
+    # (GET is served on SMS-Pager's paths, as an empty document; PUT is nobody's method)
+    assert http.put("/send.xml").status_code == 405  # the emulator's own answer on localhost
+    assert http.put("/send.xml", headers={"Host": "smsc.ua"}).status_code == 404
+    assert http.put("/send.xml", headers={"Host": "transport.sms-pager.com"}).status_code == 405
 
 
 def test_other_hosts_serve_every_provider_and_the_control_plane_is_everywhere(

@@ -40,6 +40,9 @@ DESCRIPTIONS = {
     TOO_MANY: "duplicate request, wait a minute",
 }
 DELETE_FAILED = "delete error"
+# Error 9 when a login has too many requests in flight: 002 names it in its own words at every
+# error table ("... под одним логином (too many concurrent requests)").
+CONCURRENT = "too many concurrent requests"
 
 # Errors of send.php that echo the message id (002: "для ошибок 3,6,7,8").
 ECHO_ID = frozenset({NO_MONEY, DENIED, BAD_NUMBER, CANNOT_DELIVER})

@@ -235,7 +235,7 @@ def _admit(gateway: Gateway, params: dict[str, str],
     if not rule.enabled:
         return account, None
     if not gateway.in_flight.enter(account.key, rule):
-        raise SmscError(codes.TOO_MANY)
+        raise SmscError(codes.TOO_MANY, description=codes.CONCURRENT)
     return account, account.key
 
 

@@ -6,17 +6,19 @@ the control API). Its failure text (ok=0, the default) or recovery text (ok=1), 
 five identical requests a minute (rule smsc.ping_identical).
 
 ping.php documents only errors 1, 2, 3, 4 and 9, so a notification the gateway refuses (no
-money, a contact's number is bad, ...) is error 1 with the send error's own description.
+money, a contact's number is bad, ...) is error 1, described as every error 1 is: `parameters
+error` (002's table gives code 1 as "Ошибка в параметрах"; no source shows another text).
 """
 
 from __future__ import annotations
 
 import re
 
+from sms_mocks.core.accounts import NotifyGroup
 from sms_mocks.core.gateway import Item, SendRefused, SendRequest
 from sms_mocks.providers.smsc import codes, formats
 from sms_mocks.providers.smsc.endpoint import Call, SmscError, php_int, request_key
-from sms_mocks.providers.smsc.send import MAX_TEXT, refusal_code
+from sms_mocks.providers.smsc.send import MAX_TEXT
 
 GROUP_NOT_FOUND = 3
 GROUP_NOT_FOUND_TEXT = "Группа заданий не найдена."  # 002's table, verbatim
@@ -31,6 +33,15 @@ def fill(template: str, name: str, host: str, info: str) -> str:
     return _MACRO.sub(lambda match: values[match[1]], template)
 
 
+def notification(group: NotifyGroup, params: dict[str, str]) -> SendRequest:
+    """The messages a notification of this group becomes: the failure text (ok=0) or the
+    recovery text (ok=1), filled in, to each of the group's contacts."""
+    template = group.ok_text if php_int(params.get("ok")) == 1 else group.fail_text
+    text = fill(template, params.get("name", ""), params.get("host", ""), params.get("info", ""))
+    return SendRequest(items=[Item(list(group.contacts), text, group.sender or None)],
+                       channel=group.channel)
+
+
 def ping(call: Call) -> str:
     p, gateway, account = call.params, call.gateway, call.account
     group_id = p.get("id", "").strip()
@@ -41,15 +52,11 @@ def ping(call: Call) -> str:
     group = account.notify_groups.get(group_id)
     if group is None:
         raise SmscError(GROUP_NOT_FOUND, description=GROUP_NOT_FOUND_TEXT)
-    template = group.ok_text if php_int(p.get("ok")) == 1 else group.fail_text
-    text = fill(template, p.get("name", ""), p.get("host", ""), p.get("info", ""))
-    if len(text) > MAX_TEXT:
+    request = notification(group, p)
+    if len(request.items[0].text) > MAX_TEXT:
         raise SmscError(codes.PARAMS)
-    request = SendRequest(items=[Item(list(group.contacts), text, group.sender or None)],
-                          channel=group.channel)
     try:
         gateway.send(account, request)
-    except SendRefused as refused:
-        code = refusal_code(refused.reason)
-        raise SmscError(codes.PARAMS, description=codes.DESCRIPTIONS[code]) from None
+    except SendRefused:
+        raise SmscError(codes.PARAMS) from None
     return formats.ok(call.fmt)

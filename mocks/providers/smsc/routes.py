@@ -11,6 +11,7 @@ from sms_mocks.providers.smsc.ping import ping
 from sms_mocks.providers.smsc.rest import PATH as REST_PATH
 from sms_mocks.providers.smsc.rest import RestEndpoint
 from sms_mocks.providers.smsc.send import send
+from sms_mocks.providers.smsc.senders import senders
 from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
 from sms_mocks.providers.smsc.soap.endpoint import SoapEndpoint
 from sms_mocks.providers.smsc.status import status
@@ -25,6 +26,7 @@ routes = [
     Route("/sys/templates.php", Endpoint(templates), methods=METHODS),
     Route("/sys/op_templates.php", Endpoint(op_templates), methods=METHODS),
     Route("/sys/ping.php", Endpoint(ping), methods=METHODS),
+    Route("/sys/senders.php", Endpoint(senders), methods=METHODS),
     Route(REST_PATH, RestEndpoint(), methods=METHODS),
     Route(SOAP_PATH, SoapEndpoint(), methods=METHODS),
 ]

@@ -265,7 +265,7 @@ def _phone_rows(call: Call, result: SendResult) -> list[tuple[str, str, str, int
         for r in result.rejected:
             info = r.info
             status = codes.rejected_status(r.err)
-            rows.append((r.phone or r.raw, info.mccmnc if info else "", "0", status, r.err))
+            rows.append((r.phone or r.raw, info.mccmnc if info else "", "0.00", status, r.err))
     return rows
 
 

@@ -2,9 +2,12 @@
 (docs/research-smsc-http.md §1). One message, or several with comma lists of ids and phones;
 a trailing comma asks for the several-message form even for one.
 
-Only the fields a source shows: no `flag` (FACTS B.3's single answer has status, last_date,
-last_timestamp and err; `flag` belongs to the callback, FACTS B.5) and no `comment` (002: a
-comment is seen in the personal cabinet only)."""
+The page's own templates (§1.1b) give `err` in the fmt=0 line (`Status = <status>, check_time =
+<last_date>, err = <err>`) and in fmt=1, `<sms>` as the root of one message's fmt=2 answer, and
+`type` among the all=1 fields (`..., message = <message>, comment = <comment>, type = <type>`).
+
+The same templates show `flag` in one message's fmt=2 and fmt=3 answers and `comment` among the
+all=1 fields, so both are answered (always 0, and the text after "\n~~~\n")."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
         ("status", code),
         ("last_date", formats.moscow_date(message.state_at)),
         ("last_timestamp", int(message.state_at)),
+        ("flag", 0),
         ("err", message.err),
     ]
     if hlr_request:
@@ -48,6 +52,7 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
         fields += [
             ("message", message.text),
             ("sms_cnt", message.parts),  # parts, or a call's seconds (003, all=1)
+            ("comment", message.comment),
             ("type", codes.TYPES.get(message.channel, 0)),
         ]
     return fields
@@ -56,7 +61,8 @@ def message_fields(message: Message, detail: int) -> list[formats.Field]:
 def _text_line(fields: list[formats.Field]) -> str:
     named = {"status": "Status", "last_date": "check_time"}
     return formats.text_pairs(
-        (named.get(k, k), v) for k, v in fields if k not in ("last_timestamp", "send_timestamp"))
+        (named.get(k, k), v) for k, v in fields if k not in ("flag", "last_timestamp",
+                                                              "send_timestamp"))
 
 
 # The numbers form, as SMSC's PHP library splits it: the message goes last since it may hold
@@ -100,7 +106,7 @@ def _multi(call: Call, found: list[tuple[str, str, Message | None]], detail: int
         if message is None:
             rows.append([("status", codes.NOT_FOUND), *ident])
             continue
-        fields = [f for f in message_fields(message, detail) if f[0] != "phone"]
+        fields = [f for f in message_fields(message, detail) if f[0] not in ("phone", "flag")]
         if call.fmt == formats.JSON and detail == 0 and message.err == 0:
             fields = [f for f in fields if f[0] != "err"]  # the live answer leaves a zero err out
         head = [f for f in fields if f[0] in ("status", "last_date", "last_timestamp", "err")]
@@ -142,12 +148,6 @@ def status(call: Call) -> str:
     if multi:
         key = (account.key, tuple(ids), tuple(phones))
         if not gateway.allow("smsc.duplicate_status_multi", account, key):
-            raise SmscError(codes.TOO_MANY)
-        # Each message counts against its own five a minute (003's rule), so polling a list
-        # every few seconds works as it does for one message.
-        allowed = [gateway.allow("smsc.status_per_message", account, (account.key, i, ph))
-                   for i, ph in zip(ids, phones, strict=True)]
-        if not all(allowed):
             raise SmscError(codes.TOO_MANY)
         for _, _, message in found:
             gateway.polled(message)

@@ -1,7 +1,9 @@
 """SMS-Pager's result codes with the document's own descriptions ("РЕЗУЛЬТАТ ОБРАБОТКИ").
 
-The document gives one range, "70х – 70хх", for XML parser errors; the emulator splits it so a
-client can tell what was wrong with its document.
+The document gives one range, "70х – 70хх", for XML parser errors, with one description:
+«Ошибка парсера XML документа». The emulator splits the range so a client can tell by the code
+what was wrong with its document, but answers every one of them with that bare description; what
+exactly was wrong (PARSER_DETAILS) is told in the journal only, never on the wire.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ DESCRIPTIONS = {
     BAD_SOURCE: "Недопустимое значение Адреса отправителя",
 }
 
-_PARSER = "Ошибка парсера XML документа"
+PARSER = "Ошибка парсера XML документа"  # 000, "РЕЗУЛЬТАТ ОБРАБОТКИ", verbatim
+# What each of the 70x codes means, for the journal's explanations.
 PARSER_DETAILS = {
     XML_MALFORMED: "документ не является корректным XML",
     XML_ROOT: "корневой элемент должен быть <data>",
@@ -40,5 +43,5 @@ PARSER_DETAILS = {
 
 def description(code: int) -> str:
     if code in PARSER_DETAILS:
-        return f"{_PARSER}: {PARSER_DETAILS[code]}"
+        return PARSER
     return DESCRIPTIONS[code]

@@ -1,4 +1,8 @@
-"""SMS-Pager's paths: raw XML POSTed to <action>.xml at the root of the host."""
+"""SMS-Pager's paths: raw XML POSTed to <action>.xml at the root of the host.
+
+000 says to POST; it does not say a GET is refused, and a GET carries no document, so it is
+answered as an empty POST is: the XML parser error (700), not a framework's 405 page that no
+source shows the service sending."""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ from sms_mocks.providers.smspager.endpoint import Endpoint
 from sms_mocks.providers.smspager.report import report
 from sms_mocks.providers.smspager.send import send
 
+METHODS = ["GET", "POST"]
+
 routes = [
-    Route("/send.xml", Endpoint(send), methods=["POST"]),
-    Route("/report.xml", Endpoint(report), methods=["POST"]),
-    Route("/balance.xml", Endpoint(balance), methods=["POST"]),
-    Route("/cancel.xml", Endpoint(cancel), methods=["POST"]),
+    Route("/send.xml", Endpoint(send), methods=METHODS),
+    Route("/report.xml", Endpoint(report), methods=METHODS),
+    Route("/balance.xml", Endpoint(balance), methods=METHODS),
+    Route("/cancel.xml", Endpoint(cancel), methods=METHODS),
 ]

@@ -20,6 +20,7 @@ from sms_mocks.http import (
     Send,
     decode_pairs,
     form_pairs,
+    nginx_page,
     posted_form,
     respond,
 )
@@ -28,6 +29,8 @@ from sms_mocks.providers.targetsms import texts
 PROVIDER = "targetsms"
 CONTENT_TYPE = b"text/plain; charset=utf-8"
 MAX_BODY = 256 * 1024
+# What nginx in front of PHP answers for a body over its client_max_body_size.
+TOO_LARGE = nginx_page(texts.TOO_LARGE_STATUS)
 
 
 class TargetError(Exception):
@@ -62,7 +65,8 @@ class Endpoint(CommandApp[Callable[[Call], str]]):
             try:
                 pairs += await posted_form(scope, receive, MAX_BODY)
             except BodyTooLarge:
-                raise TargetError(texts.TOO_LARGE) from None
+                await respond(send, TOO_LARGE, b"text/html", texts.TOO_LARGE_STATUS)
+                return
             params = decode_pairs(pairs, "utf-8")
             call = Call(gateway, _authenticate(gateway, params), params)
             rule_key = (call.account.key, hash(frozenset(params.items())))

@@ -49,9 +49,11 @@ CODES = {"platform_out": PLATFORM_OUT, "package_out": PACKAGE_OUT, "blocked": BL
 # word, as sendsms.php gives the status word here, bare.
 AUTH = "error: Неправильный логин или пароль"
 NOT_FOUND = "Сообщение с таким ID не принималось"
-# Not in any source: the emulator's own limits; "error: ...", as the request error above.
-TOO_LARGE = "error: request too large"
+# Not in any source: the emulator's own failure; "error: ...", as the request error above.
 FAILURE = "error: temporary failure"
+# A body over the limit never reaches PHP: nginx in front of it refuses the request itself, with
+# HTTP 413 and its own page (endpoint.TOO_LARGE), no TargetSMS words at all.
+TOO_LARGE_STATUS = 413
 
 SEND, DELIVER, NOT_DELIVER, EXPIRED, PARTLY = (
     "send", "deliver", "not_deliver", "expired", "partly_deliver")

@@ -58,6 +58,10 @@ def test_fifteenth_simultaneous_request_is_error_9(smsc: Smsc, sms_mocks: Sandbo
     with held_requests(sms_mocks.url, query, 14) as held:
         wait_in_flight(sms_mocks, 14)
         assert smsc.send(phones="79991234567", mes="fifteenth", fmt=1) == "0,-9"
+        # 002's own words for this case of error 9, not the duplicate's
+        assert smsc.send(phones="79991234567", mes="fifteenth") == \
+            "ERROR = 9 (too many concurrent requests)"
+        assert smsc.balance(fmt=3) == '{"error":"too many concurrent requests","error_code":9}'
         other = sms_mocks.account("smsc")  # another login is not affected
         assert smsc.http.get("/sys/balance.php", params={
             "login": other.login, "psw": other.password}).text == "1000.00"

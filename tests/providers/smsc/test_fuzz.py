@@ -68,7 +68,7 @@ def assert_well_formed(response: httpx.Response, fmt: int) -> None:
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=st.sampled_from(["send", "status", "balance", "templates", "op_templates",
-                                "ping"]), query=queries(),
+                                "ping", "senders"]), query=queries(),
        fmt=st.sampled_from([None, 0, 1, 2, 3]), logged_in=st.booleans(),
        method=st.sampled_from(["GET", "POST"]), body=bodies, content_type=content_types)
 def test_any_request_gets_a_well_formed_answer(

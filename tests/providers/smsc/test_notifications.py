@@ -60,15 +60,22 @@ def test_more_than_five_identical_notifications_a_minute_is_error_9(sms_mocks: S
     assert smsc.text("ping", id=1, name="other", fmt=1) == "OK"
 
 
-def test_a_refused_notification_is_error_1_with_the_reason(sms_mocks: Sandbox,
-                                                           smsc: Smsc) -> None:
+def test_a_refused_notification_is_error_1_and_the_journal_says_why(sms_mocks: Sandbox,
+                                                                    smsc: Smsc) -> None:
+    # 002 gives ping.php's code 1 as "Ошибка в параметрах": described as every error 1 is,
+    # whatever the gateway refused; the reason is the journal's to tell.
     sms_mocks.update(smsc.account, balance="0", notify_groups={"1": GROUP})
-    assert smsc.text("ping", id=1) == "ERROR = 1 (no money)"
-    assert smsc.text("ping", id=1, fmt=3) == '{"error":"no money","error_code":1}'
+    assert smsc.text("ping", id=1) == "ERROR = 1 (parameters error)"
+    assert smsc.text("ping", id=1, fmt=3) == '{"error":"parameters error","error_code":1}'
+    assert sms_mocks.journal(limit=1)[0]["explanation"] == (
+        "the notification's messages were refused: balance 0.00 is less than the cost 2.80")
     sms_mocks.update(smsc.account, balance="100", notify_groups={
         "1": {**GROUP, "contacts": ["12"]}})
     assert smsc.text("ping", id=1, fmt=1) == "0,-1"
-    assert smsc.text("ping", id=1) == "ERROR = 1 (invalid number)"
+    assert smsc.text("ping", id=1) == "ERROR = 1 (parameters error)"
+    assert sms_mocks.journal(limit=1)[0]["explanation"] == (
+        "the notification's messages were refused: group contacts must be 7XXXXXXXXXX or "
+        "another country's international number (got '12')")
     assert sms_mocks.messages() == []
 
 

@@ -278,7 +278,7 @@ def test_op_1_lists_every_number_with_mccmnc(smsc: Smsc) -> None:
     assert json.loads(body) == {"id": 8, "cnt": 1, "phones": [
         {"phone": "79161234567", "mccmnc": "25001", "cost": "1.40", "status": "-1",
          "error": "0"},
-        {"phone": "12", "mccmnc": "", "cost": "0", "status": "22", "error": "249"}]}
+        {"phone": "12", "mccmnc": "", "cost": "0.00", "status": "22", "error": "249"}]}
     text = smsc.send(phones="79161234567", mes="y", op=1, fmt=1, id=9)
     assert text == "9,1\n79161234567,25001,1.40,-1,0"
 
@@ -287,7 +287,7 @@ def test_err_1_lists_only_the_failed_numbers(smsc: Smsc, sms_mocks: Sandbox) -> 
     sms_mocks.update(smsc.account, stop_list=["79011234567"])
     body = smsc.send(phones="79161234567,79011234567", mes="x", err=1, fmt=3, id=8)
     assert json.loads(body)["phones"] == [
-        {"phone": "79011234567", "mccmnc": "25020", "cost": "0", "status": "23",
+        {"phone": "79011234567", "mccmnc": "25020", "cost": "0.00", "status": "23",
          "error": "250"}]
 
 

@@ -48,6 +48,17 @@ def test_dispatch_is_on_the_body_not_the_soapaction(http: httpx.Client) -> None:
     assert response.content == BALANCE_ANSWER
 
 
+@pytest.mark.parametrize("after", [b"<x/>", f'<e:Header xmlns:e="{ENV}"/>'.encode(),
+                                   f'<e:Body xmlns:e="{ENV}"/>'.encode()],
+                         ids=["element", "header", "second-body"])
+def test_what_follows_the_body_is_ignored_as_php_does(http: httpx.Client, after: bytes) -> None:
+    # PHP's SoapServer takes an optional Header, then the Body, and reads no further (SOAP 1.1)
+    body = envelope("balance", ALEX).replace(b"</soap-env:Envelope>",
+                                             after + b"</soap-env:Envelope>")
+    response = post(http, body)
+    assert (response.status_code, response.content) == (200, BALANCE_ANSWER)
+
+
 def test_a_send_answers_in_phps_shape(http: httpx.Client) -> None:
     body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "Hello world!", "id": "",
                              "sender": "ivan", "time": "0"})
@@ -89,13 +100,19 @@ BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 
      ("VersionMismatch", "Wrong Version")),
     (f'<e:Envelope xmlns:e="{ENV}"><e:Body/></e:Envelope>'.encode(),
      ("Client", 'looks like we got "Body" without function call')),
-    (f'<e:Envelope xmlns:e="{ENV}"/>'.encode(), ("Client", "Bad Request")),
+    (f'<e:Envelope xmlns:e="{ENV}"/>'.encode(),
+     ("Client", "Body must be present in a SOAP envelope")),
+    (f'<e:Envelope xmlns:e="{ENV}"><e:Header/></e:Envelope>'.encode(),
+     ("Client", "Body must be present in a SOAP envelope")),
+    (envelope("balance", ALEX).replace(b"<soap-env:Body>", b"<x/><soap-env:Body>"),
+     ("Client", "Body must be present in a SOAP envelope")),
     (envelope("nope", ALEX), ("Server", "Procedure 'nope' not present")),
     (envelope("balance", ALEX, namespace="http://example.com/"),
      ("Server", "Procedure 'balance' not present")),
     (b"<" * (2 * 1024 * 1024 + 1), ("Client", "Bad Request")),
 ], ids=["truncated", "empty", "utf16-junk", "entity-bomb", "undefined-entity", "not-soap",
-        "soap-1.2", "empty-body", "no-body", "unknown-operation", "other-namespace", "huge"])
+        "soap-1.2", "empty-body", "no-body", "header-only", "element-before-body",
+        "unknown-operation", "other-namespace", "huge"])
 def test_a_bad_envelope_gets_phps_fault_with_500(http: httpx.Client, body: bytes,
                                                  expected: tuple[str, str]) -> None:
     response = post(http, body)

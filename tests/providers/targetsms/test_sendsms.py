@@ -192,6 +192,26 @@ def test_post_form_and_a_url_over_2000_characters(target: Target, sms_mocks: San
     assert posted.text == str(sms_mocks.messages()[-1]["id"])
 
 
+NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n"
+             b"<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n"
+             b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+
+
+def test_a_body_over_the_limit_is_nginxs_413_not_a_php_text(target: Target,
+                                                            sms_mocks: Sandbox) -> None:
+    # No source has TargetSMS words for it: the nginx in front of PHP refuses such a body
+    posted = target.http.post("/sendsms.php", data={
+        "user": target.account.login, "pwd": target.account.password, "sadr": "Shop",
+        "dadr": "79161234567", "text": "x" * (256 * 1024)})
+    assert (posted.status_code, posted.headers["content-type"], posted.content) == (
+        413, "text/html", NGINX_413)
+    assert sms_mocks.messages() == []
+    entry = sms_mocks.control.journal(provider="targetsms", limit=1)[0]
+    assert (entry["outcome"], entry["explanation"]) == (
+        "413 Request Entity Too Large",
+        "the request is over 262144 bytes (or took over 10 s to arrive)")
+
+
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["user", "pwd", "sadr", "dadr", "text", "smsid",

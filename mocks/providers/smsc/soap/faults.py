@@ -14,6 +14,7 @@ BAD_REQUEST: Fault = ("Client", "Bad Request")
 DTD_REFUSED: Fault = ("Server", "DTD are not supported by SOAP")
 WRONG_VERSION: Fault = ("VersionMismatch", "Wrong Version")
 NO_CALL: Fault = ("Client", 'looks like we got "Body" without function call')
+NO_BODY: Fault = ("Client", "Body must be present in a SOAP envelope")
 NO_POST_DATA: Fault = ("Server", "Bad Request. Can't find HTTP_RAW_POST_DATA")
 INTERNAL: Fault = ("Server", "Internal Server Error")
 

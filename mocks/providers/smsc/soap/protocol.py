@@ -50,16 +50,17 @@ class SmscSoap11(Soap11):  # type: ignore[misc]
         envelope = ctx.in_document
         if envelope.tag != _ENVELOPE:
             raise PhpFault(faults.WRONG_VERSION)
+        # As PHP's SoapServer reads a SOAP 1.1 envelope: an optional Header as the first
+        # element, then the Body as the next one; whatever follows the Body is ignored.
+        children = envelope.iterchildren(tag=etree.Element)
         header = body = None
-        for child in envelope.iterchildren(tag=etree.Element):
-            if child.tag == _HEADER and header is None and body is None:
-                header = child
-            elif child.tag == _BODY and body is None:
-                body = child
-            else:
-                raise PhpFault(faults.BAD_REQUEST)
+        child = next(children, None)
+        if child is not None and child.tag == _HEADER:
+            header, child = child, next(children, None)
+        if child is not None and child.tag == _BODY:
+            body = child
         if body is None:
-            raise PhpFault(faults.BAD_REQUEST)
+            raise PhpFault(faults.NO_BODY)
         call = next(body.iterchildren(tag=etree.Element), None)
         if call is None:
             raise PhpFault(faults.NO_CALL)

@@ -3,7 +3,6 @@ answered as 4xx `{"error": ...}` instead of a 500."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,6 @@ from starlette.responses import JSONResponse
 if TYPE_CHECKING:  # runtime imports the sink, which uses these helpers
     from sms_mocks.runtime import Runtime
 
-MAX_JSON = 1024 * 1024
 Handler = Callable[[Request], Awaitable[JSONResponse]]
 
 
@@ -32,18 +30,9 @@ def error(message: str, status: int = 400) -> JSONResponse:
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_JSON:
-        raise BadRequest("body too large", 413)
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the body is not JSON") from None
-    if not isinstance(data, dict):
-        raise BadRequest("the body must be a JSON object")
-    return data
+    from sms_mocks.control.params import json_object  # params imports BadRequest from here
+
+    return await json_object(request)
 
 
 def guarded(handler: Handler) -> Handler:

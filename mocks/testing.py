@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urlsplit
 
 MAX_WAIT = 60.0  # the longest /_mock/messages/wait the server allows
 
+PAGE = 1000  # the most /_mock/messages answers at once
+
 
 class ControlError(RuntimeError):
     pass
@@ -53,7 +55,8 @@ class ControlClient:
              query: dict[str, Any] | None = None) -> Any:
         target = path + ("?" + urlencode(query) if query else "")
         payload = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"} if payload is not None else {}
+        # every change says JSON, a body or not (the control plane refuses other types)
+        headers = {"Content-Type": "application/json"} if method != "GET" else {}
         headers.update(self._auth)
         for attempt in (1, 2):  # a kept-alive connection the server closed is retried once
             conn = self._connection()
@@ -79,7 +82,22 @@ class ControlClient:
         return self.call("POST", "/_mock/clock/advance", {"seconds": seconds})  # type: ignore[no-any-return]
 
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
-        return self.call("GET", "/_mock/messages", query=filters)["messages"]  # type: ignore[no-any-return]
+        """The newest `limit` matching messages (all of them without one), oldest first,
+        following the server's pages (at most 1000 each)."""
+        wanted = filters.pop("limit", None)
+        pages: list[list[dict[str, Any]]] = []
+        count = 0
+        query = dict(filters)
+        while wanted is None or count < int(wanted):
+            if wanted is not None:
+                query["limit"] = min(PAGE, int(wanted) - count)
+            answer = self.call("GET", "/_mock/messages", query=query)
+            pages.append(answer["messages"])
+            count += len(answer["messages"])
+            if "next" not in answer:
+                break
+            query["before"] = answer["next"]
+        return [m for page in reversed(pages) for m in page]
 
     def put_account(self, **spec: Any) -> dict[str, Any]:
         return self.call("POST", "/_mock/accounts", spec)  # type: ignore[no-any-return]

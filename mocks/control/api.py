@@ -12,9 +12,8 @@ from sms_mocks import __version__
 from sms_mocks.config import ConfigError, account_from_spec
 from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from sms_mocks.control.openapi import PATHS
-from sms_mocks.control.views import account_view, iso, message_view
+from sms_mocks.control.views import account_view, iso, message_view, messages_answer
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.core.messages import Message, State
 
 
 async def health(request: Request) -> JSONResponse:
@@ -31,31 +30,13 @@ async def health(request: Request) -> JSONResponse:
     })
 
 
-def _matches(m: Message, q: dict[str, str]) -> bool:
-    if "provider" in q and m.provider != q["provider"]:
-        return False
-    if "account" in q and m.account.login != q["account"]:
-        return False
-    if "phone" in q and q["phone"].lstrip("+") not in m.phone:
-        return False
-    if "status" in q and m.state.label != q["status"]:
-        return False
-    return not ("text" in q and q["text"].lower() not in m.text.lower())
-
-
 async def list_messages(request: Request) -> JSONResponse:
-    """Messages, oldest first, filtered by provider, account, phone, status and text."""
+    """Messages, oldest first, filtered by provider, account, phone, status and text: the
+    newest `limit` (below the id `before`), and `next` when older ones may match too. What a
+    page costs follows the page, not the store (views.message_page)."""
     gateway = runtime_of(request).gateway
     gateway.tick()
-    q = {k: v for k, v in request.query_params.items() if v != ""}
-    if "status" in q and q["status"] not in {s.label for s in State}:
-        raise BadRequest(f"unknown status {q['status']!r}")
-    try:
-        limit = int(q.get("limit", "1000"))
-    except ValueError:
-        raise BadRequest("limit is a number") from None
-    found = [message_view(m) for m in gateway.messages(lambda m: _matches(m, q))]
-    return JSONResponse({"messages": found[-limit:] if limit > 0 else []})
+    return JSONResponse(messages_answer(gateway.store, request.query_params))
 
 
 async def get_message(request: Request) -> JSONResponse:

@@ -91,7 +91,11 @@ def _base_paths() -> dict[str, Any]:
         "/_mock/health": {"get": {"summary": "Liveness and counters",
                                   "responses": {"200": _json("ok")}}},
         "/_mock/messages": {"get": {
-            "summary": "Messages, oldest first",
+            "summary": "Messages, oldest first: the newest page of those the filters match",
+            "description": "A page ends after `limit` messages, or early once 20,000 have "
+                           "been looked at for filters no index serves (status, text); "
+                           "`next`, when present, is the id to pass as `before` for older "
+                           "ones.",
             "parameters": [
                 _filter("provider", "smsc, smspager or targetsms"),
                 _filter("account", "the account's login"),
@@ -99,10 +103,14 @@ def _base_paths() -> dict[str, Any]:
                 _filter("status", "queued, sent, delivered, undelivered, expired, "
                                   "cancelled or rejected"),
                 _filter("text", "a substring of the text, any case"),
-                _filter("limit", "at most this many, the newest (default 1000)"),
+                _filter("limit", "at most this many, the newest (default and most 1000)"),
+                {"name": "before", "in": "query", "required": False,
+                 "description": "only messages with a smaller id: the `next` of the page "
+                                "before", "schema": {"type": "integer", "minimum": 0}},
             ],
             "responses": {"200": _json("messages", {"type": "object", "properties": {
-                "messages": {"type": "array", "items": _MESSAGE}}}), "400": _ERROR},
+                "messages": {"type": "array", "items": _MESSAGE},
+                "next": {"type": "integer"}}}), "400": _ERROR},
         }},
         "/_mock/messages/{id}": {"get": {
             "summary": "One message",

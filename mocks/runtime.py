@@ -38,7 +38,7 @@ class Runtime:
         if self.persistence is not None:
             self.persistence.attach(self.gateway)
         self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
-        self.outbox = Outbox(self.gateway.clock)
+        self.outbox = Outbox(self.gateway.clock, allow=settings.callback_allow)
         smsc_callbacks.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
         self.inbound = InboundStore()  # /_mock/inbound

@@ -69,5 +69,5 @@ def test_an_unreachable_receiver_and_a_bad_url_are_errors_not_exceptions() -> No
     port = closed.getsockname()[1]
     closed.close()
     status, error = asyncio.run(posting.post(f"http://127.0.0.1:{port}/", {}))
-    assert status is None and error.startswith("ConnectionRefusedError")
-    assert asyncio.run(posting.post("ftp://x/", {})) == (None, "not an http(s) URL: 'ftp://x/'")
+    assert (status, error) == (None, "connection failed")  # generic, not the OS's words
+    assert asyncio.run(posting.post("ftp://x/", {})) == (None, "not an http(s) URL")

@@ -83,15 +83,19 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN … COMMIT, or ROLLBACK when the block raises."""
+        """BEGIN … COMMIT, or ROLLBACK when the block or the COMMIT raises (a full disk can
+        fail either). SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR); a
+        transaction left open would refuse every later BEGIN, so it is always closed."""
         conn = self.connection
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def close(self) -> None:
         self.connection.close()

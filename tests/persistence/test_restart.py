@@ -275,7 +275,7 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
             assert json.loads(spec[0])["balance"] == str(Decimal("1000.00") - n * Decimal("1.40"))
 
 
-def test_a_failing_disk_acknowledges_nothing_and_the_next_commit_catches_up(
+def test_a_failing_disk_acknowledges_nothing_and_keeps_nothing_of_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sms_mocks.config import load
     from sms_mocks.server import ServerThread
@@ -296,8 +296,8 @@ def test_a_failing_disk_acknowledges_nothing_and_the_next_commit_catches_up(
         assert (answer.status_code, answer.text) == (500, "Internal Server Error")
         monkeypatch.setattr(persistence.db, "transaction", working)
         assert client.get("/_mock/health").status_code == 200  # committed before answering
-        with closing(sqlite3.connect(tmp_path / FILE)) as db:
-            assert db.execute("SELECT text FROM messages").fetchall() == [("while broken",)]
+        with closing(sqlite3.connect(tmp_path / FILE)) as db:  # answered 500: rolled back
+            assert db.execute("SELECT text FROM messages").fetchall() == []
 
 
 def test_a_resumed_clock_is_the_one_the_ready_line_names(tmp_path: Path) -> None:

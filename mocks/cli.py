@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", metavar="DIR",
                        help="keep accounts, messages, templates and the clock in SQLite in DIR "
                             "and resume from it on the next start (default: memory only)")
+    serve.add_argument("--repair", action="store_true",
+                       help="with --data-dir: before serving, drop the rows start-up would "
+                            "refuse as damaged, naming each on stderr")
     serve.add_argument("--control-token", metavar="TOKEN",
                        help="lets clients other than loopback use /_mock/ when they send it")
     serve.add_argument("--log-format", choices=LOG_FORMATS,
@@ -104,6 +107,29 @@ def known_variables() -> set[str]:
             | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
 
 
+def _repair(settings: Any) -> int:
+    """--repair: drop the data dir's damaged rows, one stderr line each; 2 if it cannot."""
+    from sms_mocks.config import account_from_spec
+    from sms_mocks.store import StoreError
+    from sms_mocks.store.persistence import repair
+
+    if not settings.data_dir:
+        print("sms-mocks: --repair needs --data-dir", file=sys.stderr)
+        return 2
+    try:
+        dropped = repair(settings.data_dir, [account_from_spec(spec)
+                                             for spec in settings.accounts])
+    except StoreError as exc:
+        print(f"sms-mocks: {exc}", file=sys.stderr)
+        return 2
+    for damage in dropped:
+        print(f"sms-mocks: --repair dropped {damage}", file=sys.stderr, flush=True)
+    if not dropped:
+        print(f"sms-mocks: --repair: data dir {settings.data_dir} has no damaged rows",
+              file=sys.stderr, flush=True)
+    return 0
+
+
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from sms_mocks.app import SERVED
     from sms_mocks.config import ConfigError, load
@@ -130,6 +156,8 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         tls = tls_options.prepare(args)
     except TlsError as exc:
         print(f"sms-mocks: TLS: {exc}", file=sys.stderr)
+        return 2
+    if args.repair and _repair(settings) != 0:
         return 2
     listeners = []
     for port, secure in [(args.port, bool(args.tls)), *((p, True) for p in args.tls_port)]:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sms_mocks.faults import facts
-from sms_mocks.faults.rules import STATUSES, Book, Rule
+from sms_mocks.faults.rules import Book, Rule
 from sms_mocks.faults.targets import PATHS
-from sms_mocks.http import Receive, Send, header, respond
-from sms_mocks.journal.recorder import FAULT_KEY
+from sms_mocks.http import Receive, Send, header, nginx_page, respond
+from sms_mocks.journal.recorder import FAULT_KEY, fault_label
 
 DRAIN_SECONDS = 10.0  # reading the rest of a body before hanging up, at most
 GONE_SECONDS = 5.0  # waiting for the server to see a connection we closed
@@ -115,7 +115,7 @@ async def handle(book: Book, endpoint: Endpoint, scope: dict[str, Any], receive:
     if rule is None:
         await endpoint(scope, incoming.receive, send)
         return
-    scope[FAULT_KEY] = f"{rule.id} ({rule.action.kind})"  # for the journal
+    scope[FAULT_KEY] = fault_label(rule.id, rule.action.kind)  # journal, metrics, log
     try:
         await carry_out(rule, endpoint, scope, incoming, send)
     except Exception:  # a bug of ours: counted, so the test that met it fails
@@ -182,10 +182,7 @@ async def emit(send: Send, start: dict[str, Any], body: bytes) -> None:
 
 def front_page(status: int) -> bytes:
     """The error page nginx, in front of a gateway, answers with."""
-    title = f"{status} {STATUSES[status]}"
-    return (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
-            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-            "</body>\r\n</html>\r\n").encode()
+    return nginx_page(status)
 
 
 async def respond_status(send: Send, status: int, retry_after: int | None) -> None:

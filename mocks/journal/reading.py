@@ -14,7 +14,7 @@ from typing import Any
 from sms_mocks.control.views import iso
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.journal.recorder import Record
+from sms_mocks.journal.recorder import Record, fault_outcome
 
 SECRETS = frozenset({"psw", "pwd", "password", "apikey"})
 MASK = "***"
@@ -27,7 +27,7 @@ class Reading:
     params: dict[str, Any] = field(default_factory=dict)  # unmasked: the view masks them
     login: str | None = None  # the login (or key) the request claims
     account: Account | None = None  # the account that names, if there is one
-    outcome: str = "ok"  # "ok", or the provider's error code or text
+    outcome: str = "ok"  # "ok", the provider's error code or text, or a fault's (recorder.py)
     refused: bool = False
     explanation: str | None = None
     ids: list[str] = field(default_factory=list)  # message ids the answer gives
@@ -82,7 +82,10 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
     from sms_mocks.journal import smsc, smspager, targetsms  # they import this module
 
     reader = {"smsc": smsc.read, "smspager": smspager.read, "targetsms": targetsms.read}
-    return reader[provider_of(record.path)](record, gateway, explain_refusal, labels_only)
+    reading = reader[provider_of(record.path)](record, gateway, explain_refusal, labels_only)
+    if record.fault is not None:  # what the client got: a fault rule's page or hang-up
+        reading.outcome = fault_outcome(record) or reading.outcome
+    return reading
 
 
 def bare(record: Record) -> Reading:

@@ -25,6 +25,11 @@ App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 #  fault)
 Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None]
 FAULT_KEY = "sms_mocks.fault"  # set in the scope by sms_mocks.faults when a rule fires
+# What the client got of a request a fault rule took, by the rule's action, when that is not
+# an answer a dialect's reader can word (error, delay and dribble give the endpoint's own).
+# A connection that ended with no answer has no status, so these name how it ended.
+FAULT_OUTCOMES = {"close": "closed", "reset": "reset", "hold": "no answer",
+                  "truncate": "truncated", "garble": "garbled"}
 
 
 @dataclass(slots=True)
@@ -42,6 +47,34 @@ class Record:
     status: int  # 0 if the request was never answered
     answer: bytes  # at most MAX_ANSWER bytes
     fault: str | None  # the fault rule that took the request, if one did
+
+
+def fault_label(rule_id: int, kind: str) -> str:
+    """How a record names the fault rule that took its request: `3 (close)`."""
+    return f"{rule_id} ({kind})"
+
+
+def fault_kind(fault: str) -> str:
+    """The action of a record's fault label."""
+    return fault.rpartition(" (")[2].removesuffix(")")
+
+
+def fault_outcome(record: Record) -> str | None:
+    """The outcome a request a fault rule took counts as, when the rule (not the endpoint)
+    made what the client got: `http 503` for a status page, `closed`, `reset`, `no answer`
+    (held until someone hung up), `truncated`, `garbled`. None when the answer is the
+    endpoint's own (an `error` in the dialect's words, a `delay`, a `dribble`), which the
+    dialect's reader words, or when no rule took the request."""
+    if record.fault is None:
+        return None
+    kind = fault_kind(record.fault)
+    if kind == "status" and record.status:
+        return f"http {record.status}"
+    if kind in FAULT_OUTCOMES:
+        return FAULT_OUTCOMES[kind]
+    if record.status == 0:  # never answered: the rule failed (a bug, counted) or the client left
+        return FAULT_OUTCOMES["close"]
+    return None
 
 
 class Journal:

@@ -40,7 +40,8 @@ def exposition(runtime: Runtime) -> str:
     lines.append(f"sms_mocks_info{_labels(version=__version__)} 1")
 
     _family(lines, "sms_mocks_requests_total", "counter",
-            "Provider requests by provider, endpoint and outcome (as the provider words it).")
+            "Provider requests by provider, endpoint and outcome (as the provider words it; "
+            "what a fault rule made of it as the client got it: http 503, closed, reset...).")
     for (provider, endpoint, outcome), count in sorted(runtime.requests.requests.items()):
         labels = _labels(provider=provider, endpoint=endpoint, outcome=outcome)
         lines.append(f"sms_mocks_requests_total{labels} {count}")

@@ -21,7 +21,7 @@ from typing import TextIO
 from sms_mocks.core.gateway import Gateway
 from sms_mocks.journal import smsc
 from sms_mocks.journal.reading import Reading, bare, read
-from sms_mocks.journal.recorder import Raw, Record
+from sms_mocks.journal.recorder import Raw, Record, fault_outcome
 from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
 
 # Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
@@ -96,12 +96,15 @@ class RequestLog:
 
     def _reading(self, record: Record) -> Reading:
         try:
-            return _quick_smsc(record, self.gateway) or read(
+            reading = _quick_smsc(record, self.gateway) or read(
                 record, self.gateway, explain_refusal=False, labels_only=self.format is None)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()
-            return bare(record)
+            reading = bare(record)
+        if record.fault is not None:  # what the client got, not what the endpoint would say
+            reading.outcome = fault_outcome(record) or reading.outcome
+        return reading
 
     def _count(self, reading: Reading, seconds: float) -> None:
         key = (reading.provider, reading.endpoint, reading.outcome)

@@ -4,6 +4,11 @@ An account is stored as the spec the control API takes (its view plus the passwo
 one parser that checks configuration files and POST bodies also reads it back. A message is a
 row of plain columns; its outcome is a short JSON list, decoded once per distinct value. JSON
 is written ASCII-escaped, so even a lone surrogate from a JSON body comes back exactly.
+
+Reading back checks every column (a row damaged by hand or by a tool raises Damaged, which
+persistence.py words with the table and the row) and shares equal values the way the live
+send path does (core/gateway.py's _share and _cost): a reloaded message costs the memory of
+one built in memory, not a fresh string, Decimal and float for every column of every row.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from sms_mocks.core.delivery import Outcome
 from sms_mocks.core.messages import Message, State
 from sms_mocks.providers.smsc import op_templates, templates
 from sms_mocks.store.database import StoreError
+from sms_mocks.store.schema import MESSAGE_COLUMNS
 
 AccountRow = tuple[str, str, str, int]
 MessageRow = tuple[Any, ...]
@@ -32,11 +38,28 @@ def account_row(account: Account) -> AccountRow:
             account.ids_issued)
 
 
+class Damaged(StoreError):
+    """A stored row that cannot be read back: what is wrong with it, in a phrase (the caller
+    names the table and the row)."""
+
+
+def _shown(value: object) -> str:
+    """A stored value in an error line: repr (one line, escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def account_from_row(spec: str, ids_issued: int) -> Account:
+    if type(ids_issued) is not int or ids_issued < 0:
+        raise Damaged(f"ids_issued is {_shown(ids_issued)}, not a count (0 or more)")
     try:
-        account = account_from_spec(json.loads(spec))
-    except (ValueError, ConfigError) as exc:  # JSONDecodeError is a ValueError
-        raise StoreError(f"a stored account cannot be read: {exc}") from None
+        data = json.loads(spec)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        account = account_from_spec(data)
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError,
+            ConfigError) as exc:  # JSONDecodeError is a ValueError
+        raise Damaged(f"the stored account cannot be read ({exc})") from None
     account.ids_issued = ids_issued
     return account
 
@@ -54,7 +77,7 @@ class MessageCodec:
 
     def __init__(self) -> None:
         self._texts: dict[Outcome, str | None] = {}
-        self._outcomes: dict[str, Outcome] = {}
+        self._reader = MessageReader()
 
     def row(self, m: Message) -> MessageRow:
         outcome = m.outcome
@@ -72,34 +95,160 @@ class MessageCodec:
 
     def message(self, row: MessageRow, account_of: Callable[[str, str], Account | None]
                 ) -> Message | None:
-        """The message of a row; None when its account is gone."""
-        (mid, provider, login, ext_id, phone, text, sender, parts, cost, created_at, send_at,
-         valid_until, state, state_at, err, outcome, due, encoding, channel, comment, sent_at,
-         batch, pay_on_delivery, extra) = row
-        account = account_of(provider, login)
+        """The message of a row; None when its account is gone; Damaged (a StoreError) when
+        a column holds what no message could."""
+        account = account_of(row[1], row[2])
         if account is None:
             return None
-        try:
-            return Message(
-                id=mid, account=account, ext_id=ext_id, phone=phone, text=text,
-                sender=sender, parts=parts, cost=Decimal(cost), created_at=created_at,
-                send_at=send_at, valid_until=valid_until, state=State(state),
-                state_at=state_at, err=err, outcome=self._outcome(outcome), due=due,
-                encoding=encoding, channel=channel, comment=comment, sent_at=sent_at,
-                batch=batch, pay_on_delivery=bool(pay_on_delivery),
-                extra=json.loads(extra) if extra is not None else None)
-        except (ArithmeticError, ValueError, TypeError) as exc:
-            raise StoreError(f"stored message {mid} cannot be read: {exc}") from None
+        return self._reader.message(row, account)
 
-    def _outcome(self, text: str | None) -> Outcome | None:
+
+_STATES = {int(state): state for state in State}
+_TEXT_COLUMNS = ("ext_id", "phone", "text", "sender", "encoding", "channel", "comment")
+_TIME_COLUMNS = ("created_at", "send_at", "valid_until", "state_at")
+SHARED_MAX = 4096  # distinct values shared at once, as Gateway._share keeps
+
+
+def _time(value: object) -> bool:
+    """A stored time: a finite float (a REAL column gives back a float, or the text it could
+    not convert)."""
+    return type(value) is float and value - value == 0.0
+
+
+class MessageReader:
+    """Rows back to messages, each column checked; equal values are one object, as the send
+    path makes them: texts, senders and the like through a bounded table (Gateway._share),
+    costs as one Decimal per price (Gateway._cost), outcomes as one Outcome per JSON, and
+    what one send gives all its messages (ext id, times, mailing) shared with the row
+    before. One reader a load: its tables go with it."""
+
+    def __init__(self) -> None:
+        self._shared: dict[str, str] = {}
+        self._costs: dict[str, Decimal] = {}
+        self._outcomes: dict[str, Outcome] = {}
+        self._extras: dict[str, dict[str, str]] = {}
+        self._last: Message | None = None
+
+    def message(self, row: MessageRow, account: Account) -> Message:
+        """The message of a row for `account` (the one its provider and login name); Damaged
+        when a column holds what no message could."""
+        (mid, _, _, ext_id, phone, text, sender, parts, cost, created_at, send_at,
+         valid_until, state, state_at, err, outcome, due, encoding, channel, comment, sent_at,
+         batch, pay_on_delivery, extra) = row
+        if not (type(mid) is int and type(parts) is int and type(err) is int
+                and type(batch) is int and type(ext_id) is str and type(phone) is str
+                and type(text) is str and type(sender) is str and type(encoding) is str
+                and type(channel) is str and type(comment) is str
+                and _time(created_at) and _time(send_at) and _time(valid_until)
+                and _time(state_at) and (due is None or _time(due))
+                and (sent_at is None or _time(sent_at))
+                and state in _STATES and (pay_on_delivery == 0 or pay_on_delivery == 1)
+                and type(pay_on_delivery) is int and parts >= 0 and batch >= 0):
+            raise Damaged(_problem(row))
+        share = self._share
+        last = self._last
+        if last is not None:  # the messages of one send sit side by side
+            if last.ext_id == ext_id:
+                ext_id = last.ext_id
+            if last.created_at == created_at:
+                created_at = last.created_at
+            if last.send_at == send_at:
+                send_at = last.send_at
+            if last.valid_until == valid_until:
+                valid_until = last.valid_until
+            if last.batch == batch:
+                batch = last.batch
+            if last.phone == phone:
+                phone = last.phone
+        if send_at == created_at:  # a send now: one reading, as Gateway.send takes it
+            send_at = created_at
+        message = self._last = Message(
+            id=mid, account=account, ext_id=ext_id, phone=phone, text=share(text),
+            sender=share(sender), parts=parts, cost=self._cost(cost), created_at=created_at,
+            send_at=send_at, valid_until=valid_until, state=_STATES[state], state_at=state_at,
+            err=err, outcome=self._outcome(outcome), due=due, encoding=share(encoding),
+            channel=share(channel), comment=share(comment), sent_at=sent_at, batch=batch,
+            pay_on_delivery=pay_on_delivery == 1, extra=self._extra(extra))
+        return message
+
+    def _share(self, text: str) -> str:
+        found = self._shared.get(text)
+        if found is None:
+            if len(self._shared) >= SHARED_MAX:
+                self._shared.clear()
+            found = self._shared[text] = text
+        return found
+
+    def _cost(self, text: object) -> Decimal:
+        found = self._costs.get(text) if type(text) is str else None
+        if found is None:
+            try:
+                if type(text) is not str:
+                    raise ValueError
+                found = Decimal(text)
+                if not found.is_finite():
+                    raise ValueError
+            except (ArithmeticError, ValueError):
+                raise Damaged(f"cost is {_shown(text)}, not an amount") from None
+            if len(self._costs) >= SHARED_MAX:
+                self._costs.clear()
+            self._costs[text] = found
+        return found
+
+    def _outcome(self, text: object) -> Outcome | None:
         if text is None:
             return None
-        found = self._outcomes.get(text)
+        found = self._outcomes.get(text) if type(text) is str else None
         if found is None:
-            final, err, report_seconds, queue_seconds, polls = json.loads(text)
-            found = self._outcomes[text] = Outcome(State(final), err, report_seconds,
-                                                   queue_seconds, polls)
+            try:
+                final, err, report_seconds, queue_seconds, polls = json.loads(text)  # type: ignore[arg-type]
+                if not (type(err) is int and type(polls) is int and polls >= 0
+                        and all(v is None or (type(v) in (int, float) and v >= 0
+                                              and v - v == 0)
+                                for v in (report_seconds, queue_seconds))):
+                    raise ValueError("a field of the wrong type")
+                found = Outcome(State(final), err, report_seconds, queue_seconds, polls)
+            except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
+                raise Damaged(f"outcome is {_shown(text)}, not an outcome ({exc})") from None
+            self._outcomes[text] = found  # type: ignore[index]
         return found
+
+    def _extra(self, text: object) -> dict[str, str] | None:
+        if text is None:
+            return None
+        found = self._extras.get(text) if type(text) is str else None
+        if found is None:
+            try:
+                found = json.loads(text)  # type: ignore[arg-type]
+                if not (isinstance(found, dict) and all(
+                        type(k) is str and type(v) is str for k, v in found.items())):
+                    raise ValueError
+            except (ValueError, TypeError):
+                raise Damaged(f"extra is {_shown(text)}, not a JSON object of texts") from None
+            if len(self._extras) >= SHARED_MAX:
+                self._extras.clear()
+            self._extras[text] = found  # type: ignore[index]
+        return found
+
+
+def _problem(row: MessageRow) -> str:
+    """What is wrong with a message row that failed the quick check."""
+    named = dict(zip(MESSAGE_COLUMNS, row, strict=True))
+    for name in ("id", "parts", "err", "batch"):
+        value = named[name]
+        if type(value) is not int or (name in ("parts", "batch") and value < 0):
+            return f"{name} is {_shown(value)}, not a whole number" + (
+                " (0 or more)" if name in ("parts", "batch") else "")
+    for name in _TEXT_COLUMNS:
+        if type(named[name]) is not str:
+            return f"{name} is {_shown(named[name])}, not a text"
+    for name in (*_TIME_COLUMNS, "due", "sent_at"):
+        value = named[name]
+        if not (_time(value) or (value is None and name in ("due", "sent_at"))):
+            return f"{name} is {_shown(value)}, not a time"
+    if named["state"] not in _STATES:
+        return f"state is {_shown(named['state'])}, not a state (0-{len(_STATES) - 1})"
+    return f"pay_on_delivery is {_shown(named['pay_on_delivery'])}, not 0 or 1"
 
 
 # dialect state ----------------------------------------------------------------------------
@@ -151,5 +300,5 @@ def dialect_from(name: str, text: str) -> Any:
         return None
     try:
         return codec[1](json.loads(text))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise StoreError(f"stored {name} cannot be read: {exc}") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise Damaged(f"the stored {name} cannot be read ({exc})") from None

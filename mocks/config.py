@@ -19,18 +19,20 @@ from sms_mocks.core.limits import Limits, Rule
 from sms_mocks.core.money import to_money
 from sms_mocks.core.outcomes import OutcomeRule, rule_from_spec
 from sms_mocks.faults.rules import FaultSpecError, build
+from sms_mocks.outbox import DEFAULT_CALLBACK_ALLOW, CallbackAllow
 from sms_mocks.providers.smsc.soap import DEFAULT_NAMESPACE, NAMESPACES
 
 PROVIDERS = ("smsc", "smspager", "targetsms")
 MAX_JOURNAL = 1_000_000  # each entry keeps up to 5 KiB
+MAX_SINK_MIB = 65_536  # [control] sink_mib: what /_mock/sink keeps in all, at most
 
 # SMSC's documented limits (002 and FACTS B.1–B.3); names are what config files use.
 DEFAULT_RULES: dict[str, Rule] = {
     "smsc.duplicate_send": Rule(max=1, window=60),
     "smsc.duplicate_cost": Rule(max=5, window=60),
     "smsc.status_per_message": Rule(max=5, window=60),
-    # No document has it; PyPI's smsc asks for one message as a list ("1,") and polls: off.
-    "smsc.duplicate_status_multi": Rule(enabled=False, max=1, window=60),
+    # "more than one mass request within a minute" (smscentre.com's status-answer page)
+    "smsc.duplicate_status_multi": Rule(max=1, window=60),
     "smsc.balance_requests": Rule(max=10, window=60),
     "smsc.concurrent": Rule(max=14),  # "15 or more at once" is refused
     "smsc.per_number_flood": Rule(max=50, window=60),
@@ -91,6 +93,7 @@ class Settings:
     smsc_soap_namespace: str = DEFAULT_NAMESPACE
     journal_size: int = 1000  # provider requests the journal keeps; 0 disables it
     control_token: str | None = None  # lets non-loopback clients use /_mock/ (control/access.py)
+    sink_bytes: int = 64 * 1024 * 1024  # [control] sink_mib: what /_mock/sink keeps in all
     log_format: str | None = None  # a line per provider request: json, text, off (None: off)
     timings: Timings = field(default_factory=Timings)
     rules: dict[str, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
@@ -99,6 +102,8 @@ class Settings:
     outcomes: list[dict[str, Any]] = field(default_factory=list)  # [[outcomes]] rules
     faults: list[dict[str, Any]] = field(default_factory=list)  # [[faults]] rule specs
     data_dir: str | None = None  # --data-dir: keep the sandbox in SQLite there (mocks/store)
+    # where callbacks may go (outbox.CallbackAllow): networks, addresses, host names, ":port"
+    callback_allow: tuple[str, ...] = DEFAULT_CALLBACK_ALLOW
 
     def limits(self) -> Limits:
         return Limits(dict(self.rules))
@@ -306,6 +311,7 @@ def load(path: str | Path | None = None, environ: Mapping[str, str] | None = Non
     if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))
                                 and url.isascii() and " " not in url):
         raise ConfigError(f"public_url must be an http:// or https:// URL, not {url!r}")
+    settings.callback_allow = _callback_allow(settings.callback_allow)
     for spec in settings.accounts:
         account_from_spec(spec)  # fail at start, not on the first request
     outcome_rules(settings.outcomes)
@@ -331,7 +337,8 @@ def _number(table: dict[str, Any], section: str, key: str, default: float) -> fl
 
 def _apply(settings: Settings, data: dict[str, Any]) -> None:
     unknown = set(data) - {"clock", "delivery", "limits", "accounts", "seed", "public_url",
-                           "smsc", "outcomes", "faults", "journal", "control", "log"}
+                           "smsc", "outcomes", "faults", "journal", "control", "log",
+                           "callback_allow"}
     if unknown:
         raise ConfigError(f"unknown sections: {', '.join(sorted(unknown))}")
     clock = _table(data, "clock", {"mode", "speed", "start"})
@@ -357,8 +364,14 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
     if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_JOURNAL:
         raise ConfigError(f"[journal] size must be an integer 0..{MAX_JOURNAL}, not {size!r}")
     settings.journal_size = size
-    control = _table(data, "control", {"token"})
+    control = _table(data, "control", {"token", "sink_mib"})
     settings.control_token = control.get("token", settings.control_token)
+    if "sink_mib" in control:
+        mib = control["sink_mib"]
+        if isinstance(mib, bool) or not isinstance(mib, int) or not 0 <= mib <= MAX_SINK_MIB:
+            raise ConfigError(f"[control] sink_mib must be an integer 0..{MAX_SINK_MIB}, "
+                              f"not {mib!r}")
+        settings.sink_bytes = mib * 1024 * 1024
     log = _table(data, "log", {"format"})
     settings.log_format = log.get("format", settings.log_format)
     delivery = _table(data, "delivery", {"queue_seconds", "report_seconds", "validity_hours"})
@@ -388,6 +401,23 @@ def _apply(settings: Settings, data: dict[str, Any]) -> None:
         settings.outcomes = list(data["outcomes"])
     if "faults" in data:
         settings.faults = _faults(data["faults"])
+    if "callback_allow" in data:
+        settings.callback_allow = _callback_allow(data["callback_allow"])
+
+
+def _callback_allow(raw: Any) -> tuple[str, ...]:
+    """callback_allow = ["127.0.0.0/8", "app:8080", ...], each entry checked now; a single
+    string (an environment variable's) is one entry or several, comma-separated."""
+    if isinstance(raw, str):
+        raw = [part for part in raw.split(",") if part.strip()]
+    if not isinstance(raw, list | tuple) or not all(isinstance(e, str) for e in raw):
+        raise ConfigError("callback_allow is a list of strings: networks (\"10.0.0.0/8\"), "
+                          "addresses, host names, each with an optional :port")
+    try:
+        CallbackAllow(raw)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return tuple(entry.strip() for entry in raw)
 
 
 def _faults(raw: Any) -> list[dict[str, Any]]:

@@ -73,13 +73,13 @@ def arguments_from(parser: argparse.ArgumentParser, environ: Mapping[str, str]) 
 
 # The configuration file's settings: top-level keys and each table's keys. Arrays of tables
 # (accounts, outcomes, faults) take a TOML array of inline tables.
-TOP_LEVEL = ("seed", "public_url", "accounts", "outcomes", "faults")
+TOP_LEVEL = ("seed", "public_url", "accounts", "outcomes", "faults", "callback_allow")
 TABLES: dict[str, tuple[str, ...]] = {
     "clock": ("mode", "speed", "start"),
     "delivery": ("queue_seconds", "report_seconds", "validity_hours"),
     "smsc": ("soap_namespace",),
     "journal": ("size",),
-    "control": ("token",),
+    "control": ("token", "sink_mib"),
     "log": ("format",),
 }
 

@@ -7,6 +7,9 @@ no Changes at all, and each hook costs one attribute check.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import Any
+
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.messages import Message
 
@@ -18,6 +21,8 @@ class Changes:
         self.deleted: set[int] = set()
         self.dialect: set[str] = set()  # names in Gateway.dialect_state
         self.cleared = False  # everything was forgotten (a reset): the store starts over
+        # Limit hits counted since the last commit, so that a rollback can take them back too.
+        self.hits: list[tuple[Any, Hashable, float, object]] = []
 
     def __bool__(self) -> bool:
         return bool(self.accounts or self.messages or self.deleted or self.dialect
@@ -37,8 +42,13 @@ class Changes:
         self.dialect.clear()
         self.cleared = True
 
+    def hit(self, window: Any, key: Hashable, stamp: float) -> None:
+        """A limit counted a request; not a change to write (it does not make self true)."""
+        self.hits.append((window, key, stamp, None))
+
     def done(self) -> None:
         """Written: start noting afresh."""
+        self.hits.clear()
         self.accounts.clear()
         self.messages.clear()
         self.deleted.clear()

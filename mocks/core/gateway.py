@@ -235,7 +235,10 @@ class Gateway:
         window = self.windows.get(name)
         if window is None:
             window = self.windows[name] = SlidingWindow(self.clock)
-        return window.hit(key, rule)
+        allowed = window.hit(key, rule)
+        if allowed and self.changes is not None:
+            self.changes.hit(window, key, self.clock.now())
+        return allowed
 
     # sending -----------------------------------------------------------------------------
     def send(self, account: Account, request: SendRequest, *, dry_run: bool = False) -> SendResult:

@@ -70,6 +70,12 @@ class SlidingWindow:
         self._hits.move_to_end(key)
         return True
 
+    def forget(self, key: Hashable, stamp: float) -> None:
+        """Take back one counted hit (its request was rolled back)."""
+        stamps = self._hits.get(key)
+        if stamps is not None and stamp in stamps:
+            stamps.remove(stamp)
+
     def _prune(self, now: float, window: float) -> None:
         self._horizon = max(self._horizon, window)
         hits = self._hits

@@ -33,7 +33,7 @@ import logging
 import math
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +115,9 @@ class _Changes(Changes):
     def clear_all(self) -> None:
         self._touch()
         super().clear_all()
+
+    def hit(self, window: Any, key: Hashable, stamp: float) -> None:
+        self.hits.append((window, key, stamp, _current.get()))
 
 
 def _write(conn: sqlite3.Connection, statement: str, values: list[tuple[Any, ...]]) -> None:
@@ -397,6 +400,9 @@ class Persistence:
                           "it stays noted for the next commit", self.db.directory)
             return False
         apply()
+        for window, key, stamp, request in changes.hits:
+            if request in self._dirty:  # the duplicate rule must not refuse the retry
+                window.forget(key, stamp)
         changes.done()
         self._held.clear()
         for request in self._dirty:

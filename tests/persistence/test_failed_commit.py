@@ -143,11 +143,15 @@ def test_fifty_one_sends_on_a_full_disk_store_and_charge_nothing(tmp_path: Path)
         assert balance(client) == start - PRICE
         assert send(client, "retried").status_code == 200  # a client's retry goes through
         assert texts(client) == ["kept", "retried"]
-    assert on_disk(tmp_path) == (["kept", "retried"], start - 2 * PRICE)
+        # the very same request again: the duplicate rule did not count the one answered 500
+        retry = send(client, "lost 7", phone="79991230007")
+        assert retry.status_code == 200 and "error" not in retry.text, retry.text
+        assert texts(client) == ["kept", "retried", "lost 7"]
+    assert on_disk(tmp_path) == (["kept", "retried", "lost 7"], start - 3 * PRICE)
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
             httpx.Client(base_url=server.url, timeout=10) as client:
-        assert texts(client) == ["kept", "retried"]
-        assert balance(client) == start - 2 * PRICE
+        assert texts(client) == ["kept", "retried", "lost 7"]
+        assert balance(client) == start - 3 * PRICE
         ids = [m["id"] for m in client.get("/_mock/messages").json()["messages"]]
         assert len(ids) == len(set(ids))
 

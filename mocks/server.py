@@ -3,6 +3,10 @@
 Listeners may mix plain HTTP and HTTPS. uvicorn serves all of one server's sockets with one
 TLS setting, so the other kind gets a companion server on the same app and event loop; the
 leader owns the lifespan (the clock ticker) and the signals, and the companion ends with it.
+
+Connections are bounded by sms_mocks.connections: the protocol (uvicorn's httptools one, with a
+deadline and a size limit for the request head), the listening socket (it sheds connections
+when file descriptors run out), and the loop's accept errors (one line a second).
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from typing import Any
 
 import uvicorn
 
+from sms_mocks import connections
 from sms_mocks.app import build_app
 from sms_mocks.config import Settings
+from sms_mocks.connections import Limits
 from sms_mocks.tls.files import TlsFiles
 
 TLS_CLOSE_SECONDS = 0.3
@@ -27,9 +33,8 @@ TLS_CLOSE_SECONDS = 0.3
 
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets, and without
-    # it every answer waits out the client's delayed ACK (~40 ms).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    # one that copes with running out of file descriptors (connections.ListeningSocket)
+    sock = connections.listening_socket(family)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
@@ -53,7 +58,24 @@ def url_of(sock: socket.socket, tls: bool = False) -> str:
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, but SIGINT and SIGTERM end it with a clean exit status."""
+    """uvicorn's server, but SIGINT and SIGTERM end it with a clean exit status, and its tick
+    closes the connections whose request head is overdue (connections.expire)."""
+
+    def __init__(self, config: uvicorn.Config, limits: Limits | None = None) -> None:
+        super().__init__(config)
+        self.limits = limits or connections.current_limits()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        connections.install(asyncio.get_running_loop())
+        token = connections.handshake_seconds.set(self.limits.head_seconds)
+        try:
+            await super().startup(sockets)
+        finally:
+            connections.handshake_seconds.reset(token)
+
+    async def on_tick(self, counter: int) -> bool:
+        connections.expire(self.server_state.connections, asyncio.get_running_loop().time())
+        return await super().on_tick(counter)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -94,8 +116,8 @@ class _Companion(_Server):
     """Serves more sockets of the leader's app with another TLS setting; no lifespan, no
     signals of its own: it stops when the leader does."""
 
-    def __init__(self, config: uvicorn.Config, leader: uvicorn.Server) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, leader: _Server) -> None:
+        super().__init__(config, leader.limits)
         self.leader = leader
 
     @contextlib.contextmanager
@@ -106,17 +128,23 @@ class _Companion(_Server):
         return self.leader.should_exit or await super().on_tick(counter)
 
 
-def _config(app: Any, tls: TlsFiles | None, *, access_log: bool = False,
+def _config(app: Any, tls: TlsFiles | None, limits: Limits, *, access_log: bool = False,
             lifespan: str = "on") -> uvicorn.Config:
     files: dict[str, Any] = {} if tls is None else {"ssl_certfile": str(tls.cert),
                                                     "ssl_keyfile": str(tls.key)}
+    # uvicorn's httptools protocol (what http="auto" picks) with a bounded head
     return uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan=lifespan,
+                          http=connections.protocol_class(limits),
+                          timeout_keep_alive=limits.keep_alive_seconds,  # type: ignore[arg-type]
                           timeout_graceful_shutdown=5, **files)
 
 
 def make_server(settings: Settings, *, access_log: bool = False,
-                tls: TlsFiles | None = None) -> _Server:
-    return _Server(_config(build_app(settings), tls, access_log=access_log))
+                tls: TlsFiles | None = None, limits: Limits | None = None) -> _Server:
+    """limits: the connections' deadlines and head size (connections.Limits; by default the
+    module's constants)."""
+    limits = limits or connections.current_limits()
+    return _Server(_config(build_app(settings), tls, limits, access_log=access_log), limits)
 
 
 def serve_forever(settings: Settings, listeners: Sequence[Listener],
@@ -127,15 +155,15 @@ def serve_forever(settings: Settings, listeners: Sequence[Listener],
     groups: dict[bool, list[socket.socket]] = {}
     for listener in listeners:
         groups.setdefault(listener.tls, []).append(listener.sock)
-    runs: list[tuple[uvicorn.Server, list[socket.socket]]] = []
+    runs: list[tuple[_Server, list[socket.socket]]] = []
     for secure, sockets in groups.items():
         files = tls if secure else None
         if not runs:
             runs.append((make_server(settings, tls=files), sockets))
         else:
             leader = runs[0][0]
-            runs.append((_Companion(_config(leader.config.app, files, lifespan="off"), leader),
-                         sockets))
+            runs.append((_Companion(_config(leader.config.app, files, leader.limits,
+                                            lifespan="off"), leader), sockets))
 
     async def main() -> None:
         tasks = [asyncio.create_task(server.serve(sockets=sockets)) for server, sockets in runs]
@@ -157,10 +185,10 @@ class ServerThread:
     """The whole emulator in a background thread, on a loopback port (0 picks a free one)."""
 
     def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0,
-                 tls: TlsFiles | None = None) -> None:
+                 tls: TlsFiles | None = None, limits: Limits | None = None) -> None:
         self.sock = bind(host, port)
         self.url = url_of(self.sock, tls is not None)
-        self.server = make_server(settings, tls=tls)
+        self.server = make_server(settings, tls=tls, limits=limits)
         self.app = self.server.config.app
         self._thread = threading.Thread(target=self._run, name="sms-mocks", daemon=True)
 

@@ -136,7 +136,9 @@ def _config(app: Any, tls: TlsFiles | None, limits: Limits, *, access_log: bool 
     return uvicorn.Config(app, log_level="warning", access_log=access_log, lifespan=lifespan,
                           http=connections.protocol_class(limits),
                           timeout_keep_alive=limits.keep_alive_seconds,  # type: ignore[arg-type]
-                          timeout_graceful_shutdown=5, **files)
+                          timeout_graceful_shutdown=5,
+                          # no "server: uvicorn": the providers' own server names are not known
+                          server_header=False, **files)
 
 
 def make_server(settings: Settings, *, access_log: bool = False,

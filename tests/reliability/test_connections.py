@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import httpx
 import pytest
 
 from sms_mocks import connections
@@ -324,3 +325,12 @@ def test_out_of_file_descriptors_the_log_stays_quiet_and_serving_resumes(
     # one line a second at most (the old flood: some 300 lines of tracebacks a second)
     assert 1 <= len(lines) <= 10, stderr[:2000]
     assert "cannot accept connections: Too many open files" in lines[0]
+
+
+def test_answers_name_no_server_software() -> None:
+    """The providers' real server header is not documented: none is sent rather than uvicorn's."""
+    with ServerThread(load(clock="virtual")) as server:
+        answer = httpx.get(f"{server.url}/sys/balance.php", params={"login": "alex", "psw": "123"})
+    assert answer.status_code == 200
+    assert "server" not in answer.headers
+    assert "date" in answer.headers

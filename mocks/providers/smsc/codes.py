@@ -39,7 +39,7 @@ DESCRIPTIONS = {
     CANNOT_DELIVER: "can't to deliver",
     TOO_MANY: "duplicate request, wait a minute",
 }
-DELETE_FAILED = "delete error"
+DELETE_FAILED = "Error deleting a message"  # the status page's table (research §1.1b)
 # Error 9 when a login has too many requests in flight: 002 names it in its own words at every
 # error table ("... под одним логином (too many concurrent requests)").
 CONCURRENT = "too many concurrent requests"

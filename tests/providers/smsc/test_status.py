@@ -184,7 +184,7 @@ def test_del_1_deletes_the_message(smsc: Smsc, sms_mocks: Sandbox) -> None:
     assert smsc.status(id=1, phone=PHONE, fmt=3, **{"del": 1}) == "OK"
     assert smsc.status(id=1, phone=PHONE, fmt=3) == '{"status":-3}'
     assert smsc.status(id=1, phone=PHONE, fmt=3, **{"del": 1}) == \
-        '{"error":"delete error","error_code":5}'
+        '{"error":"Error deleting a message","error_code":5}'
 
 
 def test_more_than_five_status_requests_a_minute_is_error_9(smsc: Smsc,

@@ -15,6 +15,7 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import advance  # noqa: E402
+import attack  # noqa: E402
 import fixture_cost  # noqa: E402
 import report  # noqa: E402
 import startup  # noqa: E402
@@ -70,6 +71,21 @@ def test_fixture_probe_runs_every_test() -> None:
     assert result["tests"] == 3
 
 
+def test_attack_probe_accounts_for_every_attack() -> None:
+    """Each attack, small; the idle sockets still wait out the server's 10 s head deadline."""
+    sizes = attack.Sizes(idle=20, half=5, head_mib=1, posts=20, messages=2000, samples=3,
+                         reads=5, rounds=1)
+    result = attack.measure(sizes, quiet=True)  # raises Broken on a bad answer
+    assert (result["idle"]["closed"], result["idle"]["spoke"]) == (25, 0)
+    assert result["head"]["got"] in ("431", "closed")
+    assert (result["json"]["deep"], result["json"]["declared"]) == (400, 413)
+    assert (result["health"]["internal_errors"], result["tracebacks"]) == (0, 0)
+    assert result["reads"]["sends_during"] > 0 and result["reads"]["pages_during"] == 5
+    rows = attack.rows(result)
+    assert len(rows) == 11 and all(row.test for row in rows)
+    assert "held by" in report.markdown(rows, command="bench/run", quick=True, notes=[])
+
+
 def test_report_replaces_only_the_results_block(tmp_path: Path) -> None:
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n\nbefore\n{report.START}\nold\n{report.END}\nafter\n")
@@ -80,3 +96,16 @@ def test_report_replaces_only_the_results_block(tmp_path: Path) -> None:
     assert "old" not in text and "before\n" in text and text.endswith(f"{report.END}\nafter\n")
     assert "| a ratio | 0.61 | ≥ 0.5 | met |" in text and "quick run" in text
     assert text.count(report.START) == 1
+
+
+def test_report_replaces_the_attack_block_on_its_own(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{report.START}\nmain\n{report.END}\n"
+                      f"{report.ATTACK_START}\nold\n{report.ATTACK_END}\n")
+    rows = [report.Row("a status", "400", "400", True, test="`tests/x.py::test_y`")]
+    block = report.markdown(rows, command="bench/run", quick=False, notes=[],
+                            title="Under attack")
+    report.write_readme(readme, block, report.ATTACK_START, report.ATTACK_END)
+    text = readme.read_text()
+    assert "\nmain\n" in text and "old" not in text and "#### Under attack, " in text
+    assert "| a status | 400 | 400 | met | `tests/x.py::test_y` |" in text

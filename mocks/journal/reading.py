@@ -94,7 +94,7 @@ def bare(record: Record) -> Reading:
 
 
 def provider_of(path: str) -> str:
-    if path == "/sendsms.php":
+    if path == "/sendsms.php" or path == "/sendsmsjson.php" or path.startswith("/xml/"):
         return "targetsms"
     if path.endswith(".xml"):
         return "smspager"

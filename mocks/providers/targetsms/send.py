@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sms_mocks.core.accounts import SenderState
+from sms_mocks.core.accounts import Account, SenderState
 from sms_mocks.core.gateway import Item, Refusal, SendRefused, SendRequest
 from sms_mocks.core.phones import PhoneProblem, parse
 from sms_mocks.providers.targetsms import texts
@@ -12,12 +12,17 @@ LINK = "{link}"
 
 
 def _sender(call: Call) -> str:
-    sender = call.params.get("sadr", "").strip()
+    return check_sender(call.account, call.params.get("sadr", ""))
+
+
+def check_sender(account: Account, given: str) -> str:
+    """The sender, stripped, or the text that refuses it (sendsms.php, JSON and XML alike)."""
+    sender = given.strip()
     if not sender:
         raise TargetError(texts.NO_SENDER)
     if len(sender) > (15 if sender.isdigit() else 11):
         raise TargetError(texts.SENDER_TOO_LONG)
-    state = call.account.sender_state(sender)
+    state = account.sender_state(sender)
     if state is None:
         raise TargetError(texts.UNKNOWN_SENDER)
     if state is not SenderState.APPROVED:
@@ -42,28 +47,38 @@ def _numbers(call: Call) -> list[str]:
     if not numbers:
         raise TargetError(texts.NO_NUMBER)
     for raw in numbers:
-        if len(raw) >= 15:
-            raise TargetError(texts.NUMBER_TOO_LONG)
+        check_length(raw)
     return numbers
+
+
+def check_length(raw: str) -> None:
+    """A number is counted as sent, separators included."""
+    if len(raw) >= 15:
+        raise TargetError(texts.NUMBER_TOO_LONG)
 
 
 def _check_numbers(call: Call, numbers: list[str]) -> None:
     """Refuse the whole request for its first undeliverable number, as the one-text answer
     can only tell one error (the core would send to the others), in TargetSMS's words."""
-    account = call.account
     for raw in numbers:
-        phone = parse(raw)
-        if phone.problem is PhoneProblem.FORMAT:
-            raise TargetError(texts.NO_NUMBER)
-        if phone.problem is not None or phone.info is None:
-            raise TargetError(texts.CLOSED)
-        if phone.digits in account.stop_list:
-            raise TargetError(texts.STOP_LIST)
-        if account.closes(phone.info):
-            raise TargetError(texts.CLOSED_FOR_YOU)
+        check_number(call.account, raw)
 
 
-_REFUSALS = {
+def check_number(account: Account, raw: str) -> None:
+    """The text that refuses this number for this account, if one does."""
+    phone = parse(raw)
+    if phone.problem is PhoneProblem.FORMAT:
+        raise TargetError(texts.NO_NUMBER)
+    if phone.problem is not None or phone.info is None:
+        raise TargetError(texts.CLOSED)
+    if phone.digits in account.stop_list:
+        raise TargetError(texts.STOP_LIST)
+    if account.closes(phone.info):
+        raise TargetError(texts.CLOSED_FOR_YOU)
+
+
+# The core's refusals of a send, in TargetSMS's words (the JSON and XML APIs use them too).
+REFUSALS = {
     Refusal.ACCOUNT_BLOCKED: texts.BLOCKED,
     Refusal.SENDER_UNKNOWN: texts.UNKNOWN_SENDER,
     Refusal.SENDER_NOT_MODERATED: texts.SENDER_NOT_MODERATED,
@@ -86,5 +101,5 @@ def send(call: Call) -> str:
     try:
         result = call.gateway.send(call.account, SendRequest([item], id_from_batch=True))
     except SendRefused as refused:
-        raise TargetError(_REFUSALS[refused.reason]) from None
+        raise TargetError(REFUSALS[refused.reason]) from None
     return ",".join(str(m.id) for m in result.messages)

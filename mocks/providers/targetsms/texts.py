@@ -47,13 +47,27 @@ CODES = {"platform_out": PLATFORM_OUT, "package_out": PACKAGE_OUT, "blocked": BL
 # sendsms.php prints its one request error as "error: " and the text, so this one too. An
 # unknown id is not an error there: XML state.php gives the sentence in place of the status
 # word, as sendsms.php gives the status word here, bare.
-AUTH = "error: Неправильный логин или пароль"
+WRONG_LOGIN = "Неправильный логин или пароль"
+AUTH = "error: " + WRONG_LOGIN
 NOT_FOUND = "Сообщение с таким ID не принималось"
 # Not in any source: the emulator's own failure; "error: ...", as the request error above.
 FAILURE = "error: temporary failure"
 # A body over the limit never reaches PHP: nginx in front of it refuses the request itself, with
 # HTTP 413 and its own page (endpoint.TOO_LARGE), no TargetSMS words at all.
 TOO_LARGE_STATUS = 413
+
+# The JSON (sendsmsjson.php) and XML (/xml/) APIs of the same platform (targetsms-json-xml.md).
+# Their whole-request errors are the XML gate document's four texts, verbatim, no final period;
+# the JSON API words them the same (its only recorded one is WRONG_LOGIN, above), as
+# {"error": TEXT}, the XML one as <response><error>TEXT</error></response>.
+BAD_DOCUMENT = "Неправильный формат XML документа"
+ACCOUNT_BLOCKED = "Ваш аккаунт заблокирован"
+NO_POST = "POST данные отсутствуют"
+# The one per-message sentence of the XML document that 001 does not list: a vCard message
+# without its contact's name or any other field of the card.
+NO_VCARD = "Укажите название контакта и, хотя бы один параметр для визитной карточки."
+# The emulator's own failure in those APIs (no source words one).
+DOCUMENT_FAILURE = "temporary failure"
 
 SEND, DELIVER, NOT_DELIVER, EXPIRED, PARTLY = (
     "send", "deliver", "not_deliver", "expired", "partly_deliver")

@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         "conformance", help="run the conformance scenarios against a deployment")
     from sms_mocks.conformance.runner import add_arguments
     add_arguments(conformance)
+    from sms_mocks.record import cli as record
+    record.add_record_arguments(commands.add_parser(
+        "record", help="a recording proxy to a real service: exchanges to a cassette"))
+    record.add_diff_arguments(commands.add_parser(
+        "diff", help="replay a cassette against the emulator and show where it differs"))
     return parser
 
 
@@ -76,6 +81,9 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         return _serve(args, environ)
     if args.command == "health":
         return _health(args, environ)
+    if args.command in ("record", "diff"):
+        from sms_mocks.record.cli import run
+        return run(args)
     if args.command == "conformance":
         from sms_mocks.conformance.runner import main as conformance
         try:

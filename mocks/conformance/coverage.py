@@ -1,6 +1,10 @@
 """The coverage table: coverage.toml (the data) rendered as the README's table between two
 markers. `python -m sms_mocks.conformance.coverage README.md` rewrites it; `--check` only says
-whether it is current (tests/conformance/test_coverage.py does both checks and more)."""
+whether it is current (tests/conformance/test_coverage.py does both checks and more).
+
+The `recorded` column comes from the recorded goldens (fixtures/golden/<provider>/recorded.toml,
+`sms-mocks diff --save-golden`): a row one of them `covers` is backed by a real exchange, and
+shows the date of the newest."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).with_name("coverage.toml")
+# beside the package in a checkout; an installed package has none, and no row is recorded
+RECORDED = Path(__file__).parents[2] / "fixtures" / "golden"
 BEGIN = "<!-- coverage table: generated from mocks/conformance/coverage.toml -->"
 END = "<!-- end of coverage table -->"
 LEVELS = ("yes", "partial", "ignored", "no")
@@ -25,6 +31,7 @@ class Row:
     implemented: str
     test: str  # a pytest node id, "" for a row that is not implemented
     note: str
+    recorded: str = ""  # the date of the newest real exchange that backs it, "" for none
 
 
 def _node_id(test: str, file: str) -> str:
@@ -35,14 +42,32 @@ def _node_id(test: str, file: str) -> str:
     return test if "::" in test else f"{file}::{test}"
 
 
-def load(path: Path = DATA) -> list[Row]:
+def load(path: Path = DATA, recorded: Path | None = RECORDED) -> list[Row]:
+    """The rows; with `recorded` (a folder of goldens), each with its newest recording date."""
     data = tomllib.loads(path.read_text("utf-8"))
+    dates = recorded_dates(recorded) if recorded is not None else {}
     rows = []
     for section in data["section"]:
         for item, implemented, test, note in section["rows"]:
-            rows.append(Row(section["provider"], section["kind"], item, implemented,
-                            _node_id(test, section["file"]), note))
+            key = (section["provider"], section["kind"], item)
+            rows.append(Row(*key, implemented, _node_id(test, section["file"]), note,
+                            dates.get(key, "")))
     return rows
+
+
+def recorded_dates(directory: Path) -> dict[tuple[str, str, str], str]:
+    """(provider, kind, item) → the date (YYYY-MM-DD) of the newest recorded golden that
+    covers it."""
+    from sms_mocks.record import golden  # lazily: record's rows.py reads this module's rows
+
+    dates: dict[tuple[str, str, str], str] = {}
+    for path in golden.files(directory):
+        for entry in golden.load(path)["golden"]:
+            day = str(entry["recorded_at"])[:10]
+            for provider, kind, item in entry.get("covers", []):
+                key = (str(provider), str(kind), str(item))
+                dates[key] = max(dates.get(key, ""), day)
+    return dates
 
 
 def _cell(text: str) -> str:
@@ -59,10 +84,11 @@ def render(rows: list[Row]) -> str:
             if out:
                 out.append("")
             out += [f"**{row.provider}: {row.kind}**", "",
-                    "| item | implemented | shown by | note |", "| --- | --- | --- | --- |"]
+                    "| item | implemented | shown by | recorded | note |",
+                    "| --- | --- | --- | --- | --- |"]
         test = f"`{row.test}`" if row.test else "—"
         out.append(f"| {_cell(row.item)} | {row.implemented} | {_cell(test)} | "
-                   f"{_cell(row.note)} |")
+                   f"{row.recorded or '—'} | {_cell(row.note)} |")
     return "\n".join(out)
 
 

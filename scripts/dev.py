@@ -2,7 +2,7 @@
 """The two commands of the README, with nothing but Python 3.11+ needed beforehand.
 
     python3 scripts/dev.py sandbox [serve options]   set up .venv and start the sandbox
-    python3 scripts/dev.py test [pytest options]     set up .venv and run every test
+    python3 scripts/dev.py test [pytest options]     set up .venv and run every test (-n auto)
 
 Setting up means: create .venv next to this repository and install the project into it
 (editable, with the test extras for `test`). It is skipped when pyproject.toml has not changed
@@ -52,7 +52,10 @@ def main(argv: list[str]) -> int:
         setup("")
         return subprocess.call([str(BIN / "sms-mocks"), "serve", *rest], cwd=ROOT)
     setup("test")
-    return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    # both cores unless told otherwise: the suite is built for pytest-xdist (a server a worker)
+    workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) \
+        else ["-n", "auto"]
+    return subprocess.call([str(PYTHON), "-m", "pytest", *workers, *rest], cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""A small Dockerfile reader for the tests: stages, and each stage's instructions with
-continuations joined, comments dropped, and exec-form arguments as lists."""
+"""A small Dockerfile reader for the tests: the ARGs before the first FROM, stages, and each
+stage's instructions with continuations joined, comments dropped, and exec-form arguments as
+lists."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class Stage:
         return options, json.loads(command)
 
 
-def parse(text: str) -> list[Stage]:
+def instructions(text: str) -> list[tuple[str, str]]:
+    """(KEYWORD, rest) of every instruction, in order."""
     lines: list[str] = []
     pending = ""
     for raw in text.splitlines():
@@ -69,19 +71,42 @@ def parse(text: str) -> list[Stage]:
         lines.append(pending + stripped)
         pending = ""
     assert not pending, "the last instruction ends with a backslash"
-    stages: list[Stage] = []
+    found = []
     for line in lines:
         keyword, _, rest = line.partition(" ")
-        keyword, rest = keyword.upper(), " ".join(rest.split())
+        found.append((keyword.upper(), " ".join(rest.split())))
+    return found
+
+
+def global_args(text: str) -> dict[str, str]:
+    """The ARGs before the first FROM (those a FROM may use), with their defaults."""
+    args: dict[str, str] = {}
+    for keyword, rest in instructions(text):
+        if keyword == "FROM":
+            break
+        assert keyword == "ARG", f"{keyword} before FROM"
+        name, _, default = rest.partition("=")
+        args[name] = default
+    return args
+
+
+def parse(text: str) -> list[Stage]:
+    stages: list[Stage] = []
+    for keyword, rest in instructions(text):
         if keyword == "FROM":
             words = rest.split()
             name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
             stages.append(Stage(words[0], name))
-        else:
-            assert stages, f"{keyword} before FROM"
+        elif stages:
             stages[-1].instructions.append((keyword, rest))
+        else:
+            assert keyword == "ARG", f"{keyword} before FROM"
     return stages
 
 
+def source() -> str:
+    return (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
 def stages() -> list[Stage]:
-    return parse((ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    return parse(source())

@@ -122,23 +122,33 @@ def explain(answer: str, p: dict[str, str], account: Account | None,
     return _send(answer, p, account, gateway)
 
 
+def _sender_problem(answer: str, field: str, sender: str, account: Account) -> str | None:
+    """The sender sentences, explained in the words of the API's own field (sadr, sender)."""
+    if answer == texts.NO_SENDER:
+        return f"missing {field}"
+    if answer == texts.SENDER_TOO_LONG:
+        return f"{field} '{sender}' is {len(sender)} characters: at most 15 for digits, 11 " \
+               "with letters"
+    if answer == texts.UNKNOWN_SENDER:
+        return f"{field} '{sender}' is not registered for this account"
+    if answer == texts.SENDER_NOT_MODERATED:
+        state = account.sender_state(sender)
+        return f"{field} '{sender}' is not approved yet (it is " \
+               f"{state.value if state else 'gone'})"
+    return None
+
+
 def _send(answer: str, p: dict[str, str], account: Account, gateway: Gateway) -> str | None:
     sender = p.get("sadr", "").strip()
     text = p.get("text", "")
     numbers = [n.strip() for n in p.get("dadr", "").split(",") if n.strip()]
-    simple = {
-        texts.NO_TEXT: "missing text",
-        texts.NO_LINK: f"text has {LINK} but link is missing",
-        texts.NO_SENDER: "missing sadr",
-        texts.SENDER_TOO_LONG: f"sadr '{sender}' is {len(sender)} characters: at most 15 for "
-                               "digits, 11 with letters",
-        texts.UNKNOWN_SENDER: f"sadr '{sender}' is not registered for this account",
-    }
+    simple = {texts.NO_TEXT: "missing text",
+              texts.NO_LINK: f"text has {LINK} but link is missing"}
     if answer in simple:
         return simple[answer]
-    if answer == texts.SENDER_NOT_MODERATED:
-        state = account.sender_state(sender)
-        return f"sadr '{sender}' is not approved yet (it is {state.value if state else 'gone'})"
+    about_sender = _sender_problem(answer, "sadr", sender, account)
+    if about_sender is not None:
+        return about_sender
     if answer == texts.NUMBER_TOO_LONG:
         long = next((n for n in numbers if len(n) >= 15), "")
         return f"dadr '{long}' is {len(long)} characters: at most 14"
@@ -373,16 +383,12 @@ def _abonent_problem(action: str, spec: MessageSpec, abonent: Abonent, account: 
         texts.NO_TEXT: "missing text",
         texts.NO_LINK: "a wappush message needs its url",
         texts.NO_VCARD: "a vcard message needs name and at least one more field of the card",
-        texts.NO_SENDER: "missing sender",
-        texts.SENDER_TOO_LONG: f"sender '{sender}' is {len(sender)} characters: at most 15 "
-                               "for digits, 11 with letters",
-        texts.UNKNOWN_SENDER: f"sender '{sender}' is not registered for this account",
     }
     if action in simple:
         return simple[action]
-    if action == texts.SENDER_NOT_MODERATED:
-        state = account.sender_state(sender)
-        return f"sender '{sender}' is not approved yet (it is {state.value if state else 'gone'})"
+    about_sender = _sender_problem(action, "sender", sender, account)
+    if about_sender is not None:
+        return about_sender
     if action == texts.NUMBER_TOO_LONG:
         return f"phone '{phone}' is {len(phone)} characters: at most 14"
     if not phone:

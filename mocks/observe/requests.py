@@ -96,15 +96,16 @@ class RequestLog:
 
     def _reading(self, record: Record) -> Reading:
         try:
-            reading = _quick_smsc(record, self.gateway) or read(
-                record, self.gateway, explain_refusal=False, labels_only=self.format is None)
+            # a faulted request takes read(), which words it as what the client got
+            quick = None if record.fault is not None else _quick_smsc(record, self.gateway)
+            return quick or read(record, self.gateway, explain_refusal=False,
+                                 labels_only=self.format is None)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()
             reading = bare(record)
-        if record.fault is not None:  # what the client got, not what the endpoint would say
             reading.outcome = fault_outcome(record) or reading.outcome
-        return reading
+            return reading
 
     def _count(self, reading: Reading, seconds: float) -> None:
         key = (reading.provider, reading.endpoint, reading.outcome)

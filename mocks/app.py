@@ -28,6 +28,7 @@ from sms_mocks.http import expire_slow_bodies, header
 from sms_mocks.journal.recorder import Journal
 from sms_mocks.observe.requests import RequestLog
 from sms_mocks.posting import deliver
+from sms_mocks.providers import owner_of
 from sms_mocks.providers.smsc.routes import routes as smsc_routes
 from sms_mocks.providers.smspager.routes import routes as smspager_routes
 from sms_mocks.providers.targetsms.routes import routes as targetsms_routes
@@ -61,10 +62,8 @@ def build_app(settings: Settings | None = None) -> EmulatorApp:
                 runtime.persistence.close()
 
     providers = [*smsc_routes, *smspager_routes, *targetsms_routes]
-    owners = {route.path: name for name, routes in (("smsc", smsc_routes),
-                                                    ("smspager", smspager_routes),
-                                                    ("targetsms", targetsms_routes))
-              for route in routes}
+    owners = {route.path: owner for route in providers
+              if (owner := owner_of(route.path)) is not None}
     app = EmulatorApp(providers, routes=[*providers, *control_routes, *ui_routes],
                       lifespan=lifespan, owners=owners)
     app.state.runtime = runtime

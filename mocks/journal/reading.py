@@ -15,6 +15,7 @@ from sms_mocks.control.views import iso
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway
 from sms_mocks.journal.recorder import Record, fault_outcome
+from sms_mocks.providers import owner_of
 
 SECRETS = frozenset({"psw", "pwd", "password", "apikey"})
 MASK = "***"
@@ -94,8 +95,4 @@ def bare(record: Record) -> Reading:
 
 
 def provider_of(path: str) -> str:
-    if path == "/sendsms.php" or path == "/sendsmsjson.php" or path.startswith("/xml/"):
-        return "targetsms"
-    if path.endswith(".xml"):
-        return "smspager"
-    return "smsc"
+    return owner_of(path) or "smsc"

@@ -27,7 +27,7 @@ from common import LOGIN, phone, settings
 from servers import Broken
 
 from sms_mocks.core.gateway import Item, SendRequest
-from sms_mocks.runtime import Runtime
+from sms_mocks.serving.runtime import Runtime
 
 DAY = 24 * 3600.0
 BATCH = 1000

@@ -451,13 +451,13 @@ def serve_store(messages: int) -> int:
     built directly; prints its URL and serves until its stdin closes."""
     from sms_mocks.config import load
     from sms_mocks.core.messages import Message, State
-    from sms_mocks.server import ServerThread
+    from sms_mocks.serving.server import ServerThread
 
     settings = load(clock="virtual")
     busy = [{"provider": "smsc", "login": f"busy{n}", "password": "x"} for n in range(BUSY)]
     settings.accounts += [dict(BENCH_ACCOUNT), *busy]
     server = ServerThread(settings, host=HOST)
-    gateway = server.app.state.runtime.gateway
+    gateway = server.app.runtime.gateway
     owners = [gateway.accounts.get("smsc", a["login"]) for a in busy]
     bench = gateway.accounts.get("smsc", LOGIN)
     store, now, cost = gateway.store, gateway.now(), Decimal("1.00")

@@ -43,6 +43,24 @@ class Result:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
+def dechunk(data: bytes, start: int) -> tuple[bytes, int] | None:
+    """A chunked body that starts at `start`: (the body, where the message ends), or None
+    while part of it has yet to arrive."""
+    parts, at = [], start
+    while True:
+        line_end = data.find(b"\r\n", at)
+        if line_end < 0:
+            return None
+        size = int(data[at:line_end].split(b";", 1)[0], 16)
+        at = line_end + 2
+        if size == 0:  # no trailers from the servers measured here: just the final CRLF
+            return (b"".join(parts), at + 2) if len(data) >= at + 2 else None
+        if len(data) < at + size + 2:
+            return None
+        parts.append(data[at:at + size])
+        at += size + 2
+
+
 class _Connection(asyncio.Protocol):
     def __init__(self, run: _Run) -> None:
         self.run = run
@@ -74,18 +92,24 @@ class _Connection(asyncio.Protocol):
                 return
             head = self.buffer[:end].lower()
             at = head.find(b"content-length:")
-            if at < 0:
+            if at >= 0:
+                line_end = head.find(b"\r\n", at)
+                length = int(head[at + 15:line_end if line_end >= 0 else len(head)])
+                total = end + 4 + length
+                if len(self.buffer) < total:
+                    return
+                body = self.buffer[end + 4:total]
+            elif b"transfer-encoding: chunked" in head:  # WireMock's answers (bench/peers.py)
+                found = dechunk(self.buffer, end + 4)
+                if found is None:
+                    return
+                body, total = found
+            else:
                 self.run.result.socket_errors += 1
                 assert self.transport is not None
                 self.transport.close()
                 return
-            line_end = head.find(b"\r\n", at)
-            length = int(head[at + 15:line_end if line_end >= 0 else len(head)])
-            total = end + 4 + length
-            if len(self.buffer) < total:
-                return
             status = self.buffer[9:12]
-            body = self.buffer[end + 4:total]
             self.buffer = self.buffer[total:]
             self.run.completed(self.number, status, body, time.perf_counter() - self.sent_at)
             self._next()

@@ -96,7 +96,7 @@ def measure(mode: str) -> int:
 
 async def main_async(messages: int, mode: str) -> dict[str, Any]:
     app = build_app(settings())
-    gateway = app.state.gateway
+    gateway = app.runtime.gateway
     driver = Driver(app)
     # Warm up: the middleware stack, caches and lazy imports are not per-message costs.
     bad = await send_many(driver, 0, WARMUP)
@@ -130,7 +130,7 @@ async def main_async(messages: int, mode: str) -> dict[str, Any]:
         "stored": stored,
         "store_total": len(gateway.store),
         "bad_answers": bad,
-        "internal_errors": app.state.runtime.internal_errors,
+        "internal_errors": app.runtime.internal_errors,
         "sends_per_second": messages / elapsed,
         "transitions_fired": fired,
         "fresh_bytes": fresh - before,

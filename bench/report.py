@@ -1,6 +1,6 @@
 """The results as rows: a console table, a dated Markdown table, and that table written into
-README.md's Performance section between two markers (the attack probe's rows between two of
-their own, so either block can be rewritten without the other)."""
+docs/performance.md between two markers (the attack probe's rows into docs/under-attack.md,
+between two of their own, so either block can be rewritten without the other)."""
 
 from __future__ import annotations
 

@@ -98,7 +98,7 @@ SCENARIOS = {s.name: s for s in (
     Scenario("smsc-frame", "send.php frame, send stubbed", PATH, "get.lua", _send3,
              query=query, lua_args=("send3",), stores=False, stub_send=True),
     status_scenario(),
-    Scenario("soap", "SOAP send_sms", SOAP_PATH, "soap.lua", _soap, body=soap_body),
+    Scenario("soap", "SOAP send_sms", SOAP_PATH, "soap.lua", _soap, 0.25, body=soap_body),
     Scenario("pager", "SMS-Pager send.xml", PAGER_PATH, "pager.lua", _pager, 0.35,
              body=pager_body),
     Scenario("targetsms", "TargetSMS sendsms.php", TARGET_PATH, "get.lua", _target,

@@ -1,6 +1,6 @@
 """One server under test, in its own process (so it has a core and a GIL to itself).
 
-    python bench/serve_target.py --target baseline|emulator [--host 127.0.0.1] [--port 0]
+    python bench/serve_target.py --target baseline|raw|emulator [--host 127.0.0.1] [--port 0]
                                  [--prefill N]
 
 Prints `READY <url>` once it listens; on SIGTERM or SIGINT it stops and prints `STATS <json>`:
@@ -11,9 +11,10 @@ answers it counted (wrk does not read the bodies).
 --prefill N stores N messages on the bench account before listening, for status.php to read
 (common.status_query).
 
-Both targets run on the uvicorn server that sms_mocks.server.make_server builds, the very same
-uvicorn.Config (options, loop and http implementation auto-selection) and Server class: the
-baseline only swaps the ASGI app before the server loads it.
+All targets run on the uvicorn server that sms_mocks.serving.server.make_server builds, the very
+same uvicorn.Config (options, loop and http implementation auto-selection) and Server class: the
+baseline (a bare Starlette route) and raw (a bare ASGI callable, the floor under any framework)
+only swap the ASGI app before the server loads it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from uvicorn._compat import asyncio_run
 
 from sms_mocks.core.gateway import Gateway, Item, SendRequest
 from sms_mocks.core.messages import Message
-from sms_mocks.server import bind, make_server, url_of
+from sms_mocks.serving.server import bind, make_server, url_of
 
 BASELINE_BODY = "OK"
 
@@ -63,6 +64,17 @@ def baseline_app() -> Starlette:
                              Route(TARGET_PATH, constant),
                              Route(PAGER_PATH, constant, methods=["POST"]),
                              Route(SOAP_PATH, constant, methods=["POST"])])
+
+
+async def raw_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Below the baseline: an ASGI callable that answers every request the constant, with no
+    framework at all (bench/run --peers shows it as the ceiling of any app on this server)."""
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", b"%d" % len(BASELINE_BODY))]})
+    await send({"type": "http.response.body", "body": BASELINE_BODY.encode()})
 
 
 def prefill(gateway: Gateway, count: int) -> None:
@@ -108,13 +120,13 @@ class CountingGateway(Gateway):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--target", choices=("baseline", "emulator"), required=True)
+    parser.add_argument("--target", choices=("baseline", "raw", "emulator"), required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--uvicorn-loop", action="store_true",
                         help="run on the loop uvicorn's Config picks (uvloop when installed), "
                              "as uvicorn.Server.run does, instead of asyncio.run as "
-                             "sms_mocks.server.serve_forever does")
+                             "sms_mocks.serving.server.serve_forever does")
     parser.add_argument("--prefill", type=int, default=0,
                         help="messages to store before listening, for status.php")
     parser.add_argument("--stub-send", action="store_true",
@@ -124,11 +136,11 @@ def main() -> int:
 
     server = make_server(settings())
     emulator = server.config.app
-    if args.target == "baseline":
+    if args.target in ("baseline", "raw"):
         assert not server.config.loaded
-        server.config.app = baseline_app()
+        server.config.app = baseline_app() if args.target == "baseline" else raw_app
     if args.target == "emulator":
-        gateway = emulator.state.gateway
+        gateway = emulator.runtime.gateway
         prefill(gateway, args.prefill)
         gateway.__class__ = CountingGateway
         if args.stub_send:
@@ -151,17 +163,17 @@ def main() -> int:
     if args.uvicorn_loop:
         asyncio_run(run(), loop_factory=server.config.get_loop_factory())
     else:
-        asyncio.run(run())  # what sms_mocks.server.serve_forever (the CLI) and ServerThread do
+        asyncio.run(run())  # what serving.server.serve_forever (the CLI) and ServerThread do
     sock.close()
     stats: dict[str, object] = {"target": args.target, "loop": loop_name,
                                 "http": server.config.http_protocol_class.__name__}
     if args.target == "emulator":
-        store = emulator.state.gateway.store
+        store = emulator.runtime.gateway.store
         stats["stored"] = len(store) - args.prefill
         stats["refused"] = CountingGateway.refused
         stats["missing"] = CountingGateway.missing
         stats["rejected"] = sum(1 for m in store if m.state.name == "REJECTED")
-        stats["internal_errors"] = emulator.state.runtime.internal_errors
+        stats["internal_errors"] = emulator.runtime.internal_errors
     print("STATS", json.dumps(stats), flush=True)
     return 0 if server.started else 1
 

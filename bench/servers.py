@@ -29,7 +29,7 @@ def read_line(proc: subprocess.Popen[str], timeout: float) -> str:
 
 @dataclass
 class Server:
-    """One serve_target.py process: the baseline or the emulator."""
+    """One serve_target.py process: the baseline, the raw ASGI floor or the emulator."""
 
     target: str
     uvicorn_loop: bool = False
@@ -38,6 +38,11 @@ class Server:
     proc: subprocess.Popen[str] | None = None
     url: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> str | None:
+        """The constant every answer must be; None: the scenario judges each answer."""
+        return None if self.target == "emulator" else "OK"
 
     def start(self, path: str) -> Server:
         extra = ["--uvicorn-loop"] if self.uvicorn_loop else []

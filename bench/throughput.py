@@ -2,11 +2,11 @@
 get the very same requests from the same load generator, in interleaved rounds; medians are
 compared.
 
-Both run on the uvicorn server that sms_mocks.server.make_server builds (serve_target.py); the
-baseline answers a constant from one bare Starlette route. wrk (with a .lua script that builds
-request n as common.py does) when installed, else loadgen.py. A few answers are read one by one
-first; after the load, the emulator's own counts must match the answers (serve_target.py's
-STATS), since wrk does not read bodies.
+Both run on the uvicorn server that sms_mocks.serving.server.make_server builds
+(serve_target.py); the baseline answers a constant from one bare Starlette route. wrk (with a
+.lua script that builds request n as common.py does) when installed, else loadgen.py. A few
+answers are read one by one first; after the load, the emulator's own counts must match the
+answers (serve_target.py's STATS), since wrk does not read bodies.
 """
 
 from __future__ import annotations
@@ -17,13 +17,40 @@ import statistics
 import subprocess
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from common import LOGIN, PASSWORD
 from scenarios import Scenario
 from servers import HERE, Broken, Server
 
 SAMPLES = 3  # answers checked one by one before the load
+WARM_CHUNK = 3.0  # seconds a warm-up step, for a server that warms up for longer than a step
+WARM_GAIN = 1.05  # ... until WARM_PATIENCE steps in a row are no longer this much faster
+WARM_PATIENCE = 3  # than the fastest before them
+
+
+class Target(Protocol):
+    """A server under load: serve_target.py's (servers.Server) or a peer's (peers.py)."""
+
+    target: str  # its name in the results
+    url: str
+
+    @property
+    def expected(self) -> str | None: ...  # its constant answer; None: the scenario judges
+
+    def start(self, path: str) -> Any: ...
+
+    def stop(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Sample:
+    """An answer read before the load: what a peer serves as its constant answer."""
+
+    body: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -98,8 +125,8 @@ def run_python(url: str, plan: Plan, duration: float, offset: int,
     return Round(r.rate, r.requests, r.percentile(50) * 1e6, r.percentile(99) * 1e6, problems)
 
 
-def check_samples(server: Server, first: int, scenario: Scenario) -> int:
-    """A few requests one by one, their answers read; returns how many numbers they used."""
+def check_samples(server: Target, first: int, scenario: Scenario) -> Sample:
+    """SAMPLES requests one by one, their answers read; returns the last."""
     for n in range(first, first + SAMPLES):
         if scenario.query is not None:
             url, data = f"{server.url}?{scenario.query(n)}", None
@@ -109,56 +136,96 @@ def check_samples(server: Server, first: int, scenario: Scenario) -> int:
         request = urllib.request.Request(url, data=data, headers={"Content-Type": "text/xml"})
         with urllib.request.urlopen(request, timeout=10) as answer:
             status, raw = answer.status, answer.read()
+            content_type = answer.headers.get("Content-Type", "")
         body = raw.decode("utf-8" if scenario.name == "targetsms" else "cp1251")
         if status != 200:
             raise Broken(f"{server.target}: status {status} for {url}")
-        good = body == "OK" if server.target == "baseline" else scenario.accepted(n, body)
+        expected = server.expected
+        good = body == expected if expected is not None else scenario.accepted(n, body)
         if not good:
             raise Broken(f"{server.target} answered {body!r} to {url}")
-    return SAMPLES
+    return Sample(raw, content_type)
 
 
-def measure(scenario: Scenario, plan: Plan, *, quiet: bool = False) -> Result:
-    """Warm-up rounds, then `plan.rounds` rounds a server, alternating which goes first."""
+def _judged_by(scenario: Scenario, server: Target) -> Scenario:
+    """The scenario as the load generator checks this server's answers."""
+    expected = server.expected
+    if expected is None or expected == "OK":  # loadgen takes "OK" as the references' answer
+        return scenario
+    return replace(scenario, accepted=lambda n, answer: answer == expected)
+
+
+def measure(scenario: Scenario, plan: Plan, *, quiet: bool = False,
+            more: Callable[[Sample], list[Target]] | None = None) -> Result:
+    """Warm-up rounds, then `plan.rounds` rounds a server, rotating which goes first.
+
+    `more` adds servers (bench/run --peers), given the emulator's answer to serve as theirs."""
     load = run_wrk if plan.generator == "wrk" else run_python
-    servers = {name: Server(name, plan.uvicorn_loop, scenario.prefill, scenario.stub_send)
-               for name in ("baseline", "emulator")}
-    rates: dict[str, list[float]] = {name: [] for name in servers}
-    p50: dict[str, list[float]] = {name: [] for name in servers}
-    p99: dict[str, list[float]] = {name: [] for name in servers}
+    servers: dict[str, Target] = {
+        name: Server(name, plan.uvicorn_loop, scenario.prefill, scenario.stub_send)
+        for name in ("baseline", "emulator")}
     problems: list[str] = []
     used = {name: 0 for name in servers}  # request numbers used, never reused
     completed = 0  # the emulator's answered requests
+    started: list[Target] = []
     try:
+        sample = None
         for server in servers.values():
+            started.append(server)
             server.start(scenario.path)
-            used[server.target] += check_samples(server, 0, scenario)
+            answer = check_samples(server, 0, scenario)
+            sample = answer if server.target == "emulator" else sample
+            used[server.target] += SAMPLES
         completed = SAMPLES
-        plan_ = [("warm-up", name) for name in servers]
-        for i in range(plan.rounds):
-            order = list(servers) if i % 2 == 0 else list(reversed(servers))
-            plan_ += [(f"round {i + 1}", name) for name in order]
-        for label, name in plan_:
-            warm = label == "warm-up"
-            duration = plan.warmup if warm else plan.duration
-            r = load(servers[name].url, plan, duration, used[name], scenario)
+        assert sample is not None
+        for server in more(sample) if more else []:
+            started.append(server)
+            server.start(scenario.path)
+            check_samples(server, 0, scenario)
+            servers[server.target], used[server.target] = server, SAMPLES
+        names = list(servers)
+        rates: dict[str, list[float]] = {name: [] for name in names}
+        p50: dict[str, list[float]] = {name: [] for name in names}
+        p99: dict[str, list[float]] = {name: [] for name in names}
+
+        def run(label: str, name: str, duration: float) -> Round:
+            nonlocal completed, problems
+            server = servers[name]
+            r = load(server.url, plan, duration, used[name], _judged_by(scenario, server))
             # wrk counts answers inside its window; up to one request a connection more may
             # have been served, so skip that many numbers.
             used[name] += r.requests + plan.connections
             if name == "emulator":
                 completed += r.requests
             problems += [f"{name}, {label}: {p}" for p in r.problems]
-            if not warm:
-                rates[name].append(r.rate)
-                p50[name].append(r.p50_us)
-                p99[name].append(r.p99_us)
             if not quiet:
                 print(f"  {scenario.label:<22} {label:>9}  {name:<8} {r.rate:8.0f} req/s  "
                       f"p50 {r.p50_us / 1000:6.2f} ms  p99 {r.p99_us / 1000:6.2f} ms  "
                       f"({r.requests} requests)", flush=True)
             time.sleep(plan.pause)
+            return r
+
+        for name in names:
+            # A server with a JIT (WireMock's JVM, Mockoon's Node) warms up for at least its
+            # least seconds, then until its rate stops rising, within its most; the others
+            # for one plan.warmup.
+            least, most = getattr(servers[name], "warmup", (plan.warmup, plan.warmup))
+            chunk = plan.warmup if most <= plan.warmup else max(plan.warmup, WARM_CHUNK)
+            spent, best, stale = 0.0, 0.0, 0
+            while spent < most and (spent < least or stale < WARM_PATIENCE):
+                rate = run("warm-up", name, chunk).rate
+                spent += chunk
+                stale = 0 if rate >= best * WARM_GAIN else stale + 1
+                best = max(best, rate)
+        for i in range(plan.rounds):
+            shift = i % len(names)  # with two servers: alternately first
+            for name in names[shift:] + names[:shift]:
+                r = run(f"round {i + 1}", name, plan.duration)
+                rates[name].append(r.rate)
+                p50[name].append(r.p50_us)
+                p99[name].append(r.p99_us)
     finally:
-        stats = {name: server.stop() for name, server in servers.items()}
+        stats = {server.target: server.stop() for server in started}
     emulator = stats["emulator"]
     if not emulator:
         raise Broken(f"{scenario.label}: the emulator process did not report its state")

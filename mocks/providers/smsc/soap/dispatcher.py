@@ -1,57 +1,41 @@
-"""One namespace's SOAP service: an envelope in, the answer's bytes (or a fault) out."""
+"""One namespace's SOAP service: an envelope in, the answer's bytes (or a fault) out.
+
+The direct path (direct.py) answers the calls clients send; spyne (via_spyne.py), loaded on the
+first envelope the direct path does not recognise, answers the rest: the same bytes either way
+(tests/providers/smsc/test_soap_direct.py), at a fifth of the cost per call for the first.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from spyne import MethodContext
-from spyne.error import ResourceNotFoundError
-from spyne.server import ServerBase
+from typing import TYPE_CHECKING
 
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.providers.smsc.soap import faults, models, operations
-from sms_mocks.providers.smsc.soap.protocol import PhpFault
+from sms_mocks.providers.smsc.soap import faults
+from sms_mocks.providers.smsc.soap.direct import Direct
+from sms_mocks.seam.exchange import Reading
 
-
-class OperationFailed(Exception):
-    """An operation raised: a bug of ours, which the endpoint counts."""
+if TYPE_CHECKING:
+    from sms_mocks.providers.smsc.soap.via_spyne import SpyneDispatcher
 
 
 class Dispatcher:
     def __init__(self, namespace: str) -> None:
-        self.server = ServerBase(models.build(namespace, operations.handler))
+        self.namespace = namespace
+        self.direct = Direct(namespace)
+        self._spyne: SpyneDispatcher | None = None
+
+    @property
+    def spyne(self) -> SpyneDispatcher:
+        if self._spyne is None:
+            # spyne takes a tenth of a second to import: only a server that needs it pays.
+            from sms_mocks.providers.smsc.soap.via_spyne import SpyneDispatcher
+
+            self._spyne = SpyneDispatcher(self.namespace)
+        return self._spyne
 
     def call(self, gateway: Gateway, client: str, body: bytes,
-             fault: int | None = None) -> bytes | faults.Fault:
-        server = self.server
-        ctx = MethodContext(server, MethodContext.SERVER)
-        ctx.in_string = [body]
-        ctx = server.generate_contexts(ctx)[0]
-        if ctx.in_error is not None:
-            return _refusal(ctx)
-        ctx.udc = operations.Caller(gateway, client, _undeclared(ctx.in_body_doc), fault)
-        server.get_in_object(ctx)
-        if ctx.in_error is not None:
-            return _refusal(ctx)
-        server.get_out_object(ctx)
-        if ctx.out_error is not None:  # spyne caught it; the endpoint counts it
-            raise OperationFailed(repr(ctx.out_error))
-        server.get_out_string(ctx)
-        return b"".join(ctx.out_string)
-
-
-def _undeclared(call: Any) -> dict[str, str]:
-    """apikey: 003 documents it for every operation, though the WSDL declares no element."""
-    for child in call:
-        if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "apikey":
-            return {"apikey": (child.text or "").strip()}
-    return {}
-
-
-def _refusal(ctx: Any) -> faults.Fault:
-    error = ctx.in_error
-    if isinstance(error, PhpFault):
-        return error.fault
-    if isinstance(error, ResourceNotFoundError) and ctx.in_body_doc is not None:
-        return faults.not_present(str(ctx.in_body_doc.tag).rsplit("}", 1)[-1])
-    return faults.BAD_REQUEST
+             fault: int | None = None, reading: Reading | None = None) -> bytes | faults.Fault:
+        answer = self.direct.call(gateway, client, body, fault, reading)
+        if answer is None:
+            answer = self.spyne.call(gateway, client, body, fault, reading)
+        return answer

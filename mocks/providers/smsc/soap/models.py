@@ -7,12 +7,12 @@ smsc.ru moved from http:// to https:// in 2018, and smsc.ua serves its own (FACT
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from spyne import Application, ComplexModel, ServiceBase, Unicode, rpc
 
+from sms_mocks.providers.smsc.soap.answer import xml_text
 from sms_mocks.providers.smsc.soap.interface import (
     OPERATIONS,
     REQUESTS,
@@ -23,20 +23,11 @@ from sms_mocks.providers.smsc.soap.interface import (
 )
 from sms_mocks.providers.smsc.soap.protocol import SmscSoap11
 
-# What XML 1.0 cannot carry. A text sent as mes=a%01b over HTTP is stored as is, and must not
-# break a SOAP answer that shows it: such characters read back as "?".
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 
 def _text_or_none(value: object) -> str | None:
     """A field as text: protocol.py strips xsi:type, so nothing else should arrive; if spyne
     ever hands over another object, the field counts as absent rather than crash a command."""
     return value if isinstance(value, str) else None
-
-
-def xml_text(value: str) -> str:
-    return _NOT_XML.sub("?", value) if not value.isascii() or not value.isprintable() else value
-
 
 
 def _model(name: str, namespace: str, members: list[Member],

@@ -2,10 +2,10 @@
 
 `handle` is what EmulatorApp calls for a provider path while any rule is in force. Matching on
 account, phone or text needs the request's body before the endpoint reads it: it is read once,
-bounded, and replayed to the endpoint. Closing or resetting the connection needs the socket,
-which uvicorn keeps on the object whose bound method `send` is; without it (another ASGI
-server) a hang-up falls back to an answer that promises a byte and never sends it, which a
-server ends by closing the connection.
+bounded, and replayed to the endpoint. Closing or resetting the connection needs its
+transport, which the request's scope carries under uvicorn (asgi/uvicorn_glue.transport_of);
+without it (another ASGI server) a hang-up falls back to an answer that promises a byte and
+never sends it, which a server ends by closing the connection.
 """
 
 from __future__ import annotations
@@ -17,26 +17,27 @@ import random
 import socket
 import struct
 from dataclasses import dataclass, field
-from typing import Any
 
+from starlette.types import Message, Receive, Scope, Send
+
+from sms_mocks.asgi.http import ProviderApp, header, nginx_page, respond
+from sms_mocks.asgi.uvicorn_glue import transport_of
 from sms_mocks.faults import facts
 from sms_mocks.faults.rules import Book, Rule
-from sms_mocks.faults.targets import PATHS
-from sms_mocks.http import Receive, Send, header, nginx_page, respond
-from sms_mocks.journal.recorder import FAULT_KEY, fault_label
+from sms_mocks.seam.exchange import FAULT_KEY, fault_label
 
 DRAIN_SECONDS = 10.0  # reading the rest of a body before hanging up, at most
 GONE_SECONDS = 5.0  # waiting for the server to see a connection we closed
 log = logging.getLogger("sms_mocks.faults")
 
-Endpoint = Any  # a provider's ProviderApp
+Endpoint = ProviderApp  # an error rule has it answer in its own words (injected_error)
 
 
 class Incoming:
     """The request side of one exchange: a body read ahead is replayed to the endpoint, and
     whether the body is all in, and whether the client is gone, is known."""
 
-    def __init__(self, scope: dict[str, Any], receive: Receive) -> None:
+    def __init__(self, scope: Scope, receive: Receive) -> None:
         self.scope = scope
         self._receive = receive
         self._ahead: bytes | None = None
@@ -61,13 +62,13 @@ class Incoming:
         self._ahead = b"".join(chunks)
         return self._ahead
 
-    async def receive(self) -> dict[str, Any]:
+    async def receive(self) -> Message:
         if self._ahead is not None and not self._replayed:
             self._replayed = True
             return {"type": "http.request", "body": self._ahead, "more_body": not self.complete}
         return await self._next()
 
-    async def _next(self) -> dict[str, Any]:
+    async def _next(self) -> Message:
         message = await self._receive()
         if message["type"] != "http.request":
             self.complete = self.gone = True
@@ -95,11 +96,11 @@ class Incoming:
 class Captured:
     """The endpoint's answer, held back."""
 
-    start: dict[str, Any] = field(default_factory=dict)
+    start: Message = field(default_factory=dict)
     body: bytes = b""
 
 
-async def handle(book: Book, endpoint: Endpoint, scope: dict[str, Any], receive: Receive,
+async def handle(book: Book, endpoint: Endpoint, scope: Scope, receive: Receive,
                  send: Send) -> None:
     path = scope["path"]
     candidates = book.candidates(path)
@@ -109,8 +110,8 @@ async def handle(book: Book, endpoint: Endpoint, scope: dict[str, Any], receive:
     incoming = Incoming(scope, receive)
     about = None
     if any(rule.match.needs_request for rule in candidates):
-        about = facts.read(PATHS[path], path, scope, await incoming.peek(),
-                           scope["app"].state.gateway)
+        body = await incoming.peek()
+        about = facts.read(path, scope, body, scope["app"].runtime.gateway, incoming.complete)
     rule = book.choose(candidates, about)
     if rule is None:
         await endpoint(scope, incoming.receive, send)
@@ -120,11 +121,11 @@ async def handle(book: Book, endpoint: Endpoint, scope: dict[str, Any], receive:
         await carry_out(rule, endpoint, scope, incoming, send)
     except Exception:  # a bug of ours: counted, so the test that met it fails
         log.exception("fault rule %s failed", rule.id)
-        scope["app"].state.runtime.internal_errors += 1
+        scope["app"].runtime.internal_errors += 1
         await hang_up(incoming, send, reset=False)
 
 
-async def carry_out(rule: Rule, endpoint: Endpoint, scope: dict[str, Any], incoming: Incoming,
+async def carry_out(rule: Rule, endpoint: Endpoint, scope: Scope, incoming: Incoming,
                     send: Send) -> None:
     action = rule.action
     # The rule's draws are made before anything waits, so they follow the order of requests.
@@ -133,11 +134,11 @@ async def carry_out(rule: Rule, endpoint: Endpoint, scope: dict[str, Any], incom
     kind = action.kind
     if kind == "error":
         assert action.code is not None
-        answer = endpoint.injected_error(scope, await incoming.peek(), action.code)
-        if answer is None:
+        injected = endpoint.injected_error(scope, await incoming.peek(), action.code)
+        if injected is None:
             await endpoint(scope, incoming.receive, send)
         else:
-            await respond(send, answer.body, answer.content_type, answer.status)
+            await respond(send, injected.body, injected.content_type, injected.status)
     elif kind == "status":
         await respond_status(send, action.status, action.retry_after)
     elif kind in ("close", "reset"):
@@ -157,14 +158,14 @@ async def carry_out(rule: Rule, endpoint: Endpoint, scope: dict[str, Any], incom
         elif kind == "truncate":
             await truncate(incoming, send, answer, action.keep)
         else:
-            await dribble(send, answer, action.chunk, action.interval)
+            await dribble(incoming, send, answer, action.chunk, action.interval)
 
 
-async def answer_of(endpoint: Endpoint, scope: dict[str, Any], incoming: Incoming) -> Captured:
+async def answer_of(endpoint: Endpoint, scope: Scope, incoming: Incoming) -> Captured:
     captured = Captured()
     chunks: list[bytes] = []
 
-    async def keep(message: dict[str, Any]) -> None:
+    async def keep(message: Message) -> None:
         if message["type"] == "http.response.start":
             captured.start = message
         elif message["type"] == "http.response.body":
@@ -175,7 +176,7 @@ async def answer_of(endpoint: Endpoint, scope: dict[str, Any], incoming: Incomin
     return captured
 
 
-async def emit(send: Send, start: dict[str, Any], body: bytes) -> None:
+async def emit(send: Send, start: Message, body: bytes) -> None:
     await send(start)
     await send({"type": "http.response.body", "body": body})
 
@@ -216,10 +217,11 @@ async def truncate(incoming: Incoming, send: Send, answer: Captured, keep: int |
     await hang_up(incoming, send, reset=False, answered=True)
 
 
-async def dribble(send: Send, answer: Captured, chunk: int, interval: float) -> None:
+async def dribble(incoming: Incoming, send: Send, answer: Captured, chunk: int,
+                  interval: float) -> None:
     """The whole answer, `chunk` bytes at a time with a pause between, until the client goes."""
     body = answer.body
-    transport = transport_of(send)
+    transport = transport_of(incoming.scope)
     await send(answer.start)
     for at in range(0, max(len(body), 1), chunk):
         if at:
@@ -230,24 +232,11 @@ async def dribble(send: Send, answer: Captured, chunk: int, interval: float) -> 
                     "more_body": at + chunk < len(body)})
 
 
-def transport_of(send: Send) -> Any:
-    """The connection's transport, when the server is uvicorn (its `send` is a bound method of
-    the request cycle, which holds the transport); else None. A wrapper of send (the journal's)
-    names what it wraps in `__wrapped__`, as functools.wraps does."""
-    while hasattr(send, "__wrapped__"):
-        send = send.__wrapped__
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if all(hasattr(transport, name) for name in ("abort", "close", "get_extra_info",
-                                                 "is_closing")):
-        return transport
-    return None
-
-
 async def hang_up(incoming: Incoming, send: Send, *, reset: bool,
                   answered: bool = False) -> None:
     """Close the connection (FIN) or reset it (RST), whatever has been said on it so far."""
     await incoming.drain()
-    transport = transport_of(send)
+    transport = transport_of(incoming.scope)
     if transport is None:
         if not answered:
             await send({"type": "http.response.start", "status": 502,

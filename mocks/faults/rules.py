@@ -1,6 +1,6 @@
 """Fault rules: what a rule matches, when it fires, what it does; and the book that holds them.
 
-A rule is built from a flat JSON/TOML table (README "Faults"), validated whole: a spec that is
+A rule is built from a flat JSON/TOML table (docs/faults.md), validated whole: a spec that is
 refused changes nothing. Each rule has its own random generators seeded from its `seed`, one
 for firing and one for the fault's own draws (delays, garbling), so the same seed gives the
 same sequence of outcomes for the same sequence of matching requests, whatever the action.
@@ -13,10 +13,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from sms_mocks.asgi.http import NGINX_REASONS
+from sms_mocks.core.endpoints import UnknownEndpoint, resolve
 from sms_mocks.core.phones import parse as parse_phone
-from sms_mocks.faults.facts import Facts
-from sms_mocks.faults.targets import ERRORS, PATHS, PROVIDERS
-from sms_mocks.http import NGINX_REASONS
+from sms_mocks.faults.targets import ERRORS, PATHS, PROVIDERS, text_codes
+from sms_mocks.seam.exchange import Facts
 
 MAX_RULES = 1000
 MAX_SECONDS = 600.0  # the longest delay, hold or pause a rule may ask for
@@ -213,7 +214,10 @@ def build(rule_id: int, spec: Any, default_seed: int = 0) -> Rule:
     times = _integer(spec, "times", 1, MAX_TIMES)
     probability = _number(spec, "probability", 0.0, 1.0)
     seed = _integer(spec, "seed", -2**63, 2**63 - 1)
-    return Rule(rule_id, dict(spec), match, _action(kind, spec, match), times, probability,
+    stored = dict(spec)
+    if match.endpoint is not None:  # shown as the full path, however it was named
+        stored["endpoint"] = match.endpoint
+    return Rule(rule_id, stored, match, _action(kind, spec, match), times, probability,
                 default_seed if seed is None else seed)
 
 
@@ -222,11 +226,11 @@ def _match(spec: dict[str, Any]) -> Match:
     if provider is not None and provider not in PROVIDERS:
         raise FaultSpecError(f"provider: one of {', '.join(PROVIDERS)}")
     endpoint = _string(spec, "endpoint")
-    if endpoint is not None:
-        if endpoint not in PATHS:
-            raise FaultSpecError(f"endpoint: one of {', '.join(PATHS)}")
-        if provider is not None and PATHS[endpoint] != provider:
-            raise FaultSpecError(f"endpoint {endpoint} is not {provider}'s")
+    if endpoint is not None:  # a full path or its last part: core/endpoints.py
+        try:
+            endpoint = resolve(endpoint, PATHS, provider)
+        except UnknownEndpoint as exc:
+            raise FaultSpecError(str(exc)) from None
         provider = PATHS[endpoint]
     phone = _string(spec, "phone")
     if phone is not None:
@@ -274,7 +278,7 @@ def _error(spec: dict[str, Any], match: Match) -> Action:
                              "provider's own")
     known = ERRORS[match.provider]
     code = spec.get("code")
-    valid = (isinstance(code, str) if match.provider == "targetsms"
+    valid = (isinstance(code, str) if text_codes(match.provider)
              else isinstance(code, int) and not isinstance(code, bool))
     if not valid or code not in known:
         listed = ", ".join(str(c) for c in sorted(known, key=str))

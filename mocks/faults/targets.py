@@ -1,29 +1,50 @@
-"""What a fault rule can aim at: the providers' paths, and each provider's documented errors."""
+"""What a fault rule can aim at: the providers, their paths, and each one's documented errors,
+read live from the registry (a provider registered later is a target too)."""
 
 from __future__ import annotations
 
-from sms_mocks.providers.smsc import codes as smsc_codes
-from sms_mocks.providers.smsc.routes import routes as smsc_routes
-from sms_mocks.providers.smspager import codes as smspager_codes
-from sms_mocks.providers.smspager.routes import routes as smspager_routes
-from sms_mocks.providers.targetsms import texts as targetsms_texts
-from sms_mocks.providers.targetsms.routes import routes as targetsms_routes
+from collections.abc import Iterator, Mapping
 
-PROVIDERS = ("smsc", "smspager", "targetsms")
+from sms_mocks.seam import registry
 
-# Every provider path the emulator serves, and whose it is.
-PATHS: dict[str, str] = {
-    **{route.path: "smsc" for route in smsc_routes},
-    **{route.path: "smspager" for route in smspager_routes},
-    **{route.path: "targetsms" for route in targetsms_routes},
-}
 
-# A documented error, as each dialect names it: SMSC's codes 1-9 (HTTP and SOAP alike),
-# SMS-Pager's result codes other than success, TargetSMS's error texts by a short name.
-ERRORS: dict[str, frozenset[int | str]] = {
-    "smsc": frozenset(smsc_codes.DESCRIPTIONS),
-    "smspager": frozenset(code for code in (*smspager_codes.DESCRIPTIONS,
-                                            *smspager_codes.PARSER_DETAILS)
-                          if code != smspager_codes.OK),
-    "targetsms": frozenset(targetsms_texts.CODES),
-}
+class _Providers(Mapping[str, frozenset[int | str]]):
+    """Provider name → the documented errors an `error` rule may answer in its words."""
+
+    def __getitem__(self, name: str) -> frozenset[int | str]:
+        try:
+            return registry.get(name).fault_codes
+        except KeyError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.names())
+
+    def __len__(self) -> int:
+        return len(registry.names())
+
+
+class _Paths(Mapping[str, str]):
+    """Every provider path the emulator serves → whose it is."""
+
+    def __getitem__(self, path: str) -> str:
+        provider = registry.owner_of(path)
+        if provider is None:
+            raise KeyError(path)
+        return provider.name
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for provider in registry.providers() for path in provider.paths)
+
+    def __len__(self) -> int:
+        return sum(len(provider.paths) for provider in registry.providers())
+
+
+ERRORS: Mapping[str, frozenset[int | str]] = _Providers()
+PROVIDERS = ERRORS  # `name in PROVIDERS`, and iterating gives the names
+PATHS: Mapping[str, str] = _Paths()
+
+
+def text_codes(provider: str) -> bool:
+    """Whether a provider names its errors by text (a short name) rather than by number."""
+    return all(isinstance(code, str) for code in ERRORS[provider])

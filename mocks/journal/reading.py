@@ -1,45 +1,28 @@
 """What the emulator understood of a recorded request, computed when the journal is read.
 
-Each provider module turns a Record into a Reading: the parameters in the provider's words,
-the account they name, the outcome parsed from the answer and, for a refused request, an
-explanation in the provider's own terms. The explanation looks at the account as it is now,
+Each request's endpoint left its Reading on the record: the parameters in the provider's words,
+the account they name, the outcome and the ids. A refused request is explained here, in the
+provider's own terms. The explanation looks at the account as it is now,
 so it is a near-miss hint, not a transcript; when it cannot be worked out it is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
-from sms_mocks.control.views import iso
-from sms_mocks.core.accounts import Account
+from sms_mocks.core.clock import iso
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.journal.recorder import Record, fault_outcome
-from sms_mocks.providers import owner_of
+from sms_mocks.journal.notes import annotate
+from sms_mocks.seam import registry
+from sms_mocks.seam.exchange import Reading, Record, fault_outcome, text_of
 
 SECRETS = frozenset({"psw", "pwd", "password", "apikey"})
 MASK = "***"
 
 
-@dataclass(slots=True)
-class Reading:
-    provider: str
-    endpoint: str  # the command in the provider's words: "send.php", "send_sms", "send.xml"
-    params: dict[str, Any] = field(default_factory=dict)  # unmasked: the view masks them
-    login: str | None = None  # the login (or key) the request claims
-    account: Account | None = None  # the account that names, if there is one
-    outcome: str = "ok"  # "ok", the provider's error code or text, or a fault's (recorder.py)
-    refused: bool = False
-    explanation: str | None = None
-    ids: list[str] = field(default_factory=list)  # message ids the answer gives
-
-
 def masked(params: dict[str, Any]) -> dict[str, Any]:
     return {k: (MASK if k.lower() in SECRETS and v else v) for k, v in params.items()}
-
-
-def text_of(data: bytes) -> str:
-    return data.decode("utf-8", "replace")
 
 
 def view(record: Record, reading: Reading) -> dict[str, Any]:
@@ -65,6 +48,8 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
         entry["body_truncated"] = True
     if reading.ids:
         entry["ids"] = reading.ids
+    if reading.decided_by:
+        entry["decided_by"] = reading.decided_by
     if record.fault is not None:  # not the request's doing: say so, not why it would fail
         entry["fault"] = record.fault
         entry["explanation"] = f"fault rule {record.fault}"
@@ -77,22 +62,34 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
 
 def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
          labels_only: bool = False) -> Reading:
-    """What `record` was understood as; `explain_refusal=False` skips the explanation (the
-    costly part: a refused send is planned again), for the request log; `labels_only` may
-    also skip what the metrics do not need (provider, endpoint and outcome are always read)."""
-    from sms_mocks.journal import smsc, smspager, targetsms  # they import this module
-
-    reader = {"smsc": smsc.read, "smspager": smspager.read, "targetsms": targetsms.read}
-    reading = reader[provider_of(record.path)](record, gateway, explain_refusal, labels_only)
+    """What `record` was understood as: the endpoint's own reading of it, or, for a request
+    a fault rule answered first, its provider's reading of the kept bytes. `explain_refusal`
+    adds the explanation of a refusal (the costly part: a refused send is planned again);
+    the request log goes without. `labels_only` may skip what the metrics do not need."""
+    provider = registry.owner_of(record.path)
+    if provider is None:
+        return bare(record)
+    if record.reading is not None:
+        reading = replace(record.reading)  # the explanation is of now, never kept
+    else:
+        reading = provider.read(record, gateway, explain_refusal, labels_only)
+    # a refusal, or a success with something to explain (a code of its provider's)
+    if explain_refusal and (reading.refused or reading.code is not None) and \
+            reading.explanation is None:
+        reading.explanation = provider.explain(record, reading, gateway)
     if record.fault is not None:  # what the client got: a fault rule's page or hang-up
         reading.outcome = fault_outcome(record) or reading.outcome
+    if explain_refusal and not labels_only:  # the journal's reading, not the request log's
+        annotate(record, reading, gateway)
     return reading
 
 
 def bare(record: Record) -> Reading:
     """What is shown of a request that could not be read (a bug of ours, counted)."""
-    return Reading(provider_of(record.path), record.path.rsplit("/", 1)[-1])
+    owner = registry.owner_of(record.path)
+    return Reading(owner.name if owner else "", record.path.rsplit("/", 1)[-1])
 
 
 def provider_of(path: str) -> str:
-    return owner_of(path) or "smsc"
+    owner = registry.owner_of(path)
+    return owner.name if owner else ""

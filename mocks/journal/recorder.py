@@ -12,71 +12,19 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import replace
 
-from sms_mocks.http import Receive, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sms_mocks.seam.exchange import FAULT_KEY, READING_KEY, Reading, Record
 
 MAX_BODY = 4096
 MAX_ANSWER = 1024
 
-App = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 # (seq, at, wall, method, path, query, client, content_type, body, body_size, status, answer,
-#  fault)
-Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None]
-FAULT_KEY = "sms_mocks.fault"  # set in the scope by sms_mocks.faults when a rule fires
-# What the client got of a request a fault rule took, by the rule's action, when that is not
-# an answer a dialect's reader can word (error, delay and dribble give the endpoint's own).
-# A connection that ended with no answer has no status, so these name how it ended.
-FAULT_OUTCOMES = {"close": "closed", "reset": "reset", "hold": "no answer",
-                  "truncate": "truncated", "garble": "garbled"}
-
-
-@dataclass(slots=True)
-class Record:
-    seq: int
-    at: float  # the emulator's clock when the request arrived
-    wall: float  # the host's clock, for matching with a client's own logs
-    method: str
-    path: str
-    query: bytes
-    client: str
-    content_type: bytes
-    body: bytes  # at most MAX_BODY bytes
-    body_size: int  # what the client sent, all of it
-    status: int  # 0 if the request was never answered
-    answer: bytes  # at most MAX_ANSWER bytes
-    fault: str | None  # the fault rule that took the request, if one did
-
-
-def fault_label(rule_id: int, kind: str) -> str:
-    """How a record names the fault rule that took its request: `3 (close)`."""
-    return f"{rule_id} ({kind})"
-
-
-def fault_kind(fault: str) -> str:
-    """The action of a record's fault label."""
-    return fault.rpartition(" (")[2].removesuffix(")")
-
-
-def fault_outcome(record: Record) -> str | None:
-    """The outcome a request a fault rule took counts as, when the rule (not the endpoint)
-    made what the client got: `http 503` for a status page, `closed`, `reset`, `no answer`
-    (held until someone hung up), `truncated`, `garbled`. None when the answer is the
-    endpoint's own (an `error` in the dialect's words, a `delay`, a `dribble`), which the
-    dialect's reader words, or when no rule took the request."""
-    if record.fault is None:
-        return None
-    kind = fault_kind(record.fault)
-    if kind == "status" and record.status:
-        return f"http {record.status}"
-    if kind in FAULT_OUTCOMES:
-        return FAULT_OUTCOMES[kind]
-    if record.status == 0:  # never answered: the rule failed (a bug, counted) or the client left
-        return FAULT_OUTCOMES["close"]
-    return None
-
-
+#  fault, reading)
+Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None,
+            Reading | None]
 class Journal:
     """The last `size` provider requests; a size of 0 keeps nothing."""
 
@@ -93,25 +41,23 @@ class Journal:
     def newest_first(self) -> list[Record]:
         return [Record(*raw) for raw in sorted(self.records, key=_seq, reverse=True)]
 
-    async def around(self, app: App, scope: dict[str, Any], receive: Receive,
+    async def around(self, app: ASGIApp, scope: Scope, receive: Receive,
                      send: Send) -> None:
         """Run `app` on the request, keeping the bytes that went in and out."""
         self._seq += 1
         seq, at, wall = self._seq, self.now(), time.time()
         chunks: list[bytes] = []
-        sent: list[dict[str, Any]] = []
+        sent: list[Message] = []
 
-        def sending(message: dict[str, Any]) -> Awaitable[None]:
+        def sending(message: Message) -> Awaitable[None]:
             # A plain function handing back send's awaitable: no coroutine frame of its own.
             sent.append(message)
             return send(message)
 
-        sending.__wrapped__ = send  # type: ignore[attr-defined]  # the server's, for faults
-
         receiving = receive
         if scope["method"] == "POST":  # only a POST's body is read by the endpoints
 
-            async def receiving() -> dict[str, Any]:
+            async def receiving() -> Message:
                 message = await receive()
                 chunks.append(message.get("body", b""))
                 return message
@@ -122,12 +68,31 @@ class Journal:
             body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
             status, answer = _answer(sent)
             client = scope.get("client")
-            # Only strings, bytes and numbers: nothing the garbage collector has to follow.
+            reading = scope.get(READING_KEY)
+            if reading is not None:
+                reading = _kept(reading, len(body))
+            # Strings, bytes, numbers and the endpoint's one Reading of the request.
             self.records.append((
                 seq, at, wall, scope["method"], scope["path"], scope.get("query_string", b""),
                 client[0] if client else "", _content_type(scope["headers"]),
                 body if len(body) <= MAX_BODY else body[:MAX_BODY], len(body), status, answer,
-                scope.get(FAULT_KEY)))
+                scope.get(FAULT_KEY), reading))
+
+
+def _kept(reading: Reading, size: int) -> Reading:
+    """What the journal keeps of a reading: no more of the parameters than of the body, and the
+    dialect's own parse only where a refusal's explanation may need it."""
+    if size > MAX_BODY:
+        budget, params = MAX_BODY, {}
+        for name, value in reading.params.items():
+            if isinstance(value, str):
+                value = value[:max(budget, 0)]
+                budget -= len(value)
+            params[name] = value
+        return replace(reading, params=params, request=None)
+    if reading.code is None:  # nothing to explain
+        reading.request = None
+    return reading
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
@@ -137,7 +102,7 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:
     return b""
 
 
-def _answer(sent: list[dict[str, Any]]) -> tuple[int, bytes]:
+def _answer(sent: list[Message]) -> tuple[int, bytes]:
     if len(sent) == 2:  # the usual start and one body
         body = sent[1].get("body", b"")
         return sent[0].get("status", 0), body if len(body) <= MAX_ANSWER else body[:MAX_ANSWER]

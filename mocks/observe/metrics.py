@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sms_mocks import __version__
 
 if TYPE_CHECKING:
-    from sms_mocks.runtime import Runtime
+    from sms_mocks.serving.runtime import Runtime
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -2,27 +2,25 @@
 and the request counters behind /_mock/metrics.
 
 The request path pays for a tuple and two clock reads: app.py hands over the journal's record
-of the request (mocks/journal/recorder.py) with its latency. Understanding it (the journal's
-own readers, without the costly refusal explanation) and writing the lines happen in batches on
-the app's ticker, every 50 ms, one write a batch; /_mock/metrics flushes first, so its counts
+of the request (mocks/journal/recorder.py), with the endpoint's Reading of it, and its latency.
+Counting and writing the lines happen in batches on the app's ticker, every 50 ms, one write a
+batch; /_mock/metrics flushes first, so its counts
 are exact when read.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable
-from json.encoder import encode_basestring_ascii as quoted  # type: ignore[attr-defined]
+from json.encoder import encode_basestring_ascii as quoted
 from typing import TextIO
 
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.journal import smsc
-from sms_mocks.journal.reading import Reading, bare, read
-from sms_mocks.journal.recorder import Raw, Record, fault_outcome
-from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
+from sms_mocks.journal.reading import bare, read
+from sms_mocks.journal.recorder import Raw
+from sms_mocks.seam.exchange import Reading, Record, fault_outcome
 
 # Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -30,14 +28,6 @@ MAX_PENDING = 50_000  # flushed at once past this, if the ticker falls behind
 MAX_SERIES = 1000  # label combinations kept; more (hostile SOAP element names) count as "other"
 
 log = logging.getLogger("sms_mocks.observe")
-# SMSC HTTP parameters the quick reading needs; anything unusual goes to the journal's reader.
-_LOGIN = re.compile(rb"(?:^|&)login=([^&]*)")
-_FMT = re.compile(rb"(?:^|&)fmt=([^&]*)")
-_FORM = (b"", b"application/x-www-form-urlencoded")
-# The two successes send.php answers most (fmt=3 JSON, fmt=0 text) and their ids; any other
-# answer is read by the journal's error_code.
-_JSON_ID = re.compile(rb'"id":\s*"?([^",}]+)')
-_TEXT_ID = re.compile(rb"ID - (\S+)")
 
 
 class Histogram:
@@ -96,10 +86,11 @@ class RequestLog:
 
     def _reading(self, record: Record) -> Reading:
         try:
+            if record.reading is not None and record.fault is None:
+                return record.reading  # the endpoint's own, as it is
             # a faulted request takes read(), which words it as what the client got
-            quick = None if record.fault is not None else _quick_smsc(record, self.gateway)
-            return quick or read(record, self.gateway, explain_refusal=False,
-                                 labels_only=self.format is None)
+            return read(record, self.gateway, explain_refusal=False,
+                        labels_only=self.format is None)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()
@@ -147,41 +138,6 @@ def _plain(text: str) -> str:
     if text.isprintable() and not any(c.isspace() or c in "'\"=" for c in text):
         return text
     return repr(text)
-
-
-def _quick_smsc(record: Record, gateway: Gateway) -> Reading | None:
-    """An SMSC HTTP request with one plain login and no apikey or charset, read with a regex or
-    two instead of a full form parse (what most traffic is); None for anything else, which the
-    journal's reader reads."""
-    path = record.path
-    if not path.startswith("/sys/") or path == SOAP_PATH:
-        return None
-    data = record.query
-    if record.method == "POST":
-        if record.content_type.split(b";", 1)[0].strip().lower() not in _FORM or (
-                record.body_size > len(record.body)):
-            return None
-        data = data + b"&" + record.body
-    if b"apikey=" in data or b"charset=" in data or data.count(b"login=") != 1:
-        return None
-    match = _LOGIN.search(data)
-    login = match[1] if match else b""
-    if not login or b"%" in login or b"+" in login or not login.isascii():
-        return None
-    reading = Reading(smsc.PROVIDER, path[5:], login=login.decode("ascii"))
-    reading.account = gateway.accounts.get(smsc.PROVIDER, reading.login)
-    answer = record.answer
-    if answer[:1] == b"{" and b'"error' not in answer:
-        if match := _JSON_ID.search(answer):
-            reading.ids = [match[1].decode("utf-8", "replace")]
-    elif answer[:5] == b"OK - ":
-        if match := _TEXT_ID.search(answer):
-            reading.ids = [match[1].decode("utf-8", "replace")]
-    else:  # error_code tells fmt=1's "0,-2" from a success by the fmt asked for
-        fmt = _FMT.findall(data)
-        reading.params = {"fmt": fmt[-1].decode("latin-1") if fmt else ""}
-        reading.refused = smsc.error_code(record, reading) is not None
-    return reading
 
 
 _second = [-1, ""]  # the last whole second formatted, and how

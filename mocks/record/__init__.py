@@ -5,7 +5,7 @@ the emulator on a virtual clock, answers compared as goldens compare them).
     cassette.py   the exchanges as JSON: bytes kept exactly, each with its time
     redact.py     secrets and listed phone numbers out, before anything is written
     proxy.py      the recording proxy (standard library HTTP server and client)
-    dialects.py   what a recorded request is: provider, login, password markers, senders
+    dialects.py   the dialects providers declare (Provider.recording), via the registry
     fields.py     an answer cut into named fields; which of them are placeholders
     template.py   a recorded answer as fixed text and placeholder slots; matching
     replay.py     an in-process emulator the cassette's requests are replayed against

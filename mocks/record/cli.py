@@ -19,9 +19,17 @@ WARNING = ("sms-mocks record: every request is forwarded to {upstream} as it is:
            "name. Send only to numbers you own, and list them with --phone.")
 
 
+def _example_upstream() -> str:
+    """A real service's URL, for examples: the first registered provider's first host."""
+    from sms_mocks.seam import registry
+
+    hosts = [host for provider in registry.providers() for host in provider.hosts]
+    return f"https://{hosts[0]}" if hosts else "https://<the service's host>"
+
+
 def add_record_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upstream", metavar="URL",
-                        help="the real service to forward to, e.g. https://smsc.ru "
+                        help=f"the real service to forward to, e.g. {_example_upstream()} "
                              "(required unless --dry)")
     parser.add_argument("--cassette", metavar="FILE",
                         help="where to write the exchanges (default: "
@@ -78,14 +86,16 @@ def record(args: argparse.Namespace, out: TextIO | None = None,
     """Serves until SIGINT or SIGTERM (or until `stop` is set, for a caller's thread)."""
     import ssl
 
+    from sms_mocks.record import dialects
     from sms_mocks.record.cassette import Cassette, Writer
     from sms_mocks.record.proxy import RecordingProxy, Upstream
-    from sms_mocks.record.redact import Redactor
+    from sms_mocks.record.redact import SECRET_FIELDS, Redactor
 
     out = out or sys.stdout
     if not args.upstream and not args.dry:
         print("sms-mocks record: --upstream URL is required (the real service, e.g. "
-              "https://smsc.ru); --dry records the emulator's answers instead", file=sys.stderr)
+              f"{_example_upstream()}); --dry records the emulator's answers instead",
+              file=sys.stderr)
         return 2
     if args.config and not args.dry:
         print("sms-mocks record: --config configures the --dry emulator only", file=sys.stderr)
@@ -101,7 +111,7 @@ def record(args: argparse.Namespace, out: TextIO | None = None,
     emulator = None
     if args.dry:
         from sms_mocks.config import ConfigError, load
-        from sms_mocks.server import ServerThread
+        from sms_mocks.serving.server import ServerThread
         try:
             emulator = ServerThread(load(args.config)).start()
         except ConfigError as exc:
@@ -115,8 +125,9 @@ def record(args: argparse.Namespace, out: TextIO | None = None,
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = Writer(path, Cassette(upstream, args.dry, time.time(), {
             "marker": "REDACTED-<n>, one per distinct secret",
-            "fields": ["psw", "password", "pwd", "apikey", "SOAP <psw>",
-                       "SMS-Pager <password>", "Authorization, Cookie headers"],
+            "fields": [*SECRET_FIELDS, *(where for d in dialects.all_dialects()
+                                         for where in d.redacted),
+                       "Authorization, Cookie headers"],
             "phones": f"{redactor.phone_count} listed number(s) → 7999000000N",
             "secrets": f"{len(args.secret)} listed text(s)"}))
         proxy = RecordingProxy(upstream, writer, redactor, host=args.host, port=args.port,

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 
 from sms_mocks.record import dialects
 from sms_mocks.record.cassette import Cassette, Exchange, Response, header
-from sms_mocks.record.fields import ID, Field, fields
+from sms_mocks.record.fields import Field, fields
 from sms_mocks.record.replay import Replay, accounts_of, learn
 from sms_mocks.record.template import IdMap, Template, shape
+from sms_mocks.seam.recording import ID
 
 SHOWN = 80  # characters of a value a line shows
 
@@ -32,8 +33,9 @@ class Verdict:
     def line(self) -> str:
         request = self.exchange.request
         what = f"{request.method} {request.path.split('?', 1)[0]}"
-        if self.exchange.provider == dialects.SOAP and request.method == "POST":
-            what += f" {dialects.read(dialects.SOAP, request).command}"
+        dialect = dialects.dialect(self.exchange.provider)
+        if dialect is not None and dialect.command_in_body and request.method == "POST":
+            what += f" {dialects.read(dialect.name, request).command}"
         outcome = self.difference or (f"skipped: {self.skipped}" if self.skipped else "match")
         return f"#{self.exchange.index:<3} {what:<34} {outcome}"
 

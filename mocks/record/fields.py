@@ -8,7 +8,8 @@ Declared placeholder kinds (nothing else may differ):
     money      balances, costs, prices: the account's, not the dialect's
     count      what an account holds (TargetSMS's prepaid packages)
 Field names are the dialect's own: an XML element's path below the root, a JSON key's path,
-SMSC's `ID` or `BALANCE`, a fmt=1 column's name, a TargetSMS serialized key.
+SMSC's `ID` or `BALANCE`, a fmt=1 column's name, a TargetSMS serialized key. XML and JSON are
+cut here; a text answer by its dialect (`Dialect.text_fields`, declared by its provider).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sms_mocks.record.dialects import SMSC, TARGET, Facts
-
-ID, DATE, TIMESTAMP, MONEY, COUNT = "id", "date", "timestamp", "money", "count"
-KINDS = (ID, DATE, TIMESTAMP, MONEY, COUNT)
+from sms_mocks.record import dialects
+from sms_mocks.seam.recording import COUNT, DATE, ID, MONEY, TIMESTAMP, Raw, RequestFacts
 
 _ID_NAMES = {"id", "smsid", "id_sms"}
 _MONEY_NAMES = {"cost", "balance", "credit", "price", "priceofsending", "payment", "account",
@@ -37,7 +36,7 @@ class Field:
     name: str
     start: int
     end: int
-    kind: str = ""  # "" for fixed text, else one of KINDS
+    kind: str = ""  # "" for fixed text, else one of seam.recording's KINDS
 
     def value(self, text: str) -> str:
         return text[self.start:self.end]
@@ -58,10 +57,7 @@ def kind_of(name: str, value: str) -> str:
     return ""
 
 
-Raw = tuple[str, int, int, str]  # name, start, end, the kind a position implies ("": ask)
-
-
-def fields(facts: Facts, text: str) -> list[Field]:
+def fields(facts: RequestFacts, text: str) -> list[Field]:
     """The answer's fields, repeated names numbered (`id`, `id[2]`), kinds set."""
     stripped = text.lstrip()
     found: list[Raw] | None = None
@@ -72,9 +68,10 @@ def fields(facts: Facts, text: str) -> list[Field]:
             found = [(n, a, b, "") for n, a, b in json_fields(text)]
         except ValueError:
             found = None
-    if found is None:
-        found = target_fields(text) if facts.provider == TARGET else \
-            smsc_fields(facts, text) if facts.provider == SMSC else [("answer", 0, len(text), "")]
+    if found is None:  # a text answer: its dialect knows how to cut it
+        dialect = dialects.dialect(facts.provider)
+        found = dialect.text_fields(facts, text) if dialect and dialect.text_fields else \
+            [("answer", 0, len(text), "")]
     out, seen = [], dict[str, int]()
     for name, start, end, implied in found:
         seen[name] = seen.get(name, 0) + 1
@@ -142,7 +139,8 @@ def json_fields(text: str) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
 
     def skip(pos: int) -> int:
-        return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        blank = _SPACE.match(text, pos)  # \s* matches at any position
+        return blank.end() if blank else pos
 
     def value(pos: int, name: str) -> int:
         pos = skip(pos)
@@ -188,97 +186,3 @@ def json_fields(text: str) -> list[tuple[str, int, int]]:
     if end != len(text):
         raise ValueError("text after the JSON")
     return out
-
-
-# --- SMSC's text forms (fmt 0 and 1) --------------------------------------------------------
-
-_KEY = re.compile(r"(?:^|, )([A-Za-z_]\w*) (?:-|=) ")
-_COST_LINE = re.compile(r"(-?\d+(?:\.\d+)?) \((\d+) SMS\)")
-_PHONE_COLUMNS = ("phone", "mccmnc", "cost", "status", "error")
-
-
-def _columns(facts: Facts, line: str, first: bool) -> list[str]:
-    """Names of a fmt=1 line's columns (op=1's number lines too); unknown ones are colN."""
-    values = line.split(",")
-    command, params = facts.command, facts.params
-    names: list[str] = []
-    if len(values) == 2 and values[1].startswith("-"):
-        names = ["id", "error"]
-    elif command == "send.php" and first:
-        names = ["cost", "cnt"] if params.get("cost") == "1" else ["id", "cnt", "cost", "balance"]
-    elif command == "send.php":
-        names = list(_PHONE_COLUMNS)
-    elif command == "status.php":
-        names = ["status", "last_timestamp", "err"]
-        if "," in params.get("id", "") or (len(values) > 3 and facts.params.get("all") is None):
-            names.append("id")
-    elif command == "balance.php":
-        names = ["balance", "currency"]
-    return [names[i] if i < len(names) else f"col{i + 1}" for i in range(len(values))]
-
-
-# what a column's name means in SMSC's bare forms, where no key says it
-_COLUMN_KINDS = {"id": ID, "cost": MONEY, "balance": MONEY}
-
-
-def smsc_fields(facts: Facts, text: str) -> list[Raw]:
-    out: list[Raw] = []
-    offset = 0
-    for number, line in enumerate(text.split("\n")):
-        keys = list(_KEY.finditer(line))
-        cost = _COST_LINE.fullmatch(line)
-        if keys and keys[0].start() == 0:
-            for i, key in enumerate(keys):
-                end = keys[i + 1].start() if i + 1 < len(keys) else len(line)
-                out.append((key.group(1), offset + key.end(), offset + end, ""))
-        elif cost:
-            out += [("cost", offset + cost.start(1), offset + cost.end(1), MONEY),
-                    ("cnt", offset + cost.start(2), offset + cost.end(2), "")]
-        elif "," in line or _NUMBER.fullmatch(line):
-            position = offset
-            for name, value in zip(_columns(facts, line, number == 0), line.split(","),
-                                   strict=True):
-                out.append((name, position, position + len(value), _COLUMN_KINDS.get(name, "")))
-                position += len(value) + 1
-        else:
-            out.append((f"line{number + 1}", offset, offset + len(line), ""))
-        offset += len(line) + 1
-    return out
-
-
-# --- TargetSMS -----------------------------------------------------------------------------
-
-_IDS = re.compile(r"\d+(?:,\d+)*")
-_SERIALIZED = re.compile(r's:\d+:"([^"]*)";(?:[id]:([^;]*);|s:\d+:"([^"]*)";)')
-_BALANCE = re.compile(r"(-?\d+(?:\.\d+)?) (\w+)")
-
-
-def target_fields(text: str) -> list[Raw]:
-    if _IDS.fullmatch(text):
-        out: list[Raw] = []
-        position = 0
-        for value in text.split(","):
-            out.append(("id", position, position + len(value), ID))
-            position += len(value) + 1
-        return out
-    if text.startswith("a:"):
-        found: list[Raw] = []
-        for pair in _SERIALIZED.finditer(text):
-            group = 2 if pair.group(2) is not None else 3
-            found.append((pair.group(1), pair.start(group), pair.end(group), ""))
-        if found:
-            return found
-    first, _, rest = text.partition("\n")
-    amount = _BALANCE.fullmatch(first)
-    if amount:
-        out = [("balance", amount.start(1), amount.end(1), MONEY),
-               ("currency", amount.start(2), amount.end(2), "")]
-        position = len(first) + 1
-        for item in rest.split(",") if rest else []:
-            name, _, count = item.partition(":")
-            if count.isdigit():
-                start = position + len(name) + 1
-                out.append((f"package {name}", start, start + len(count), COUNT))
-            position += len(item) + 1
-        return out
-    return [("answer", 0, len(text), "")]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sms_mocks.conformance.coverage import Row
+from sms_mocks.conformance.coverage import RECORDED_FILE, Row
 from sms_mocks.conformance.coverage import load as coverage_rows
 from sms_mocks.record import dialects, rows
 from sms_mocks.record.cassette import (
@@ -32,16 +32,16 @@ from sms_mocks.record.diff import Verdict, judge, public_url, template_of
 from sms_mocks.record.replay import AccountSpec, Replay, accounts_of
 from sms_mocks.record.template import IdMap, Template
 
-FILE = "recorded.toml"
+FILE = RECORDED_FILE  # where the coverage table reads them too
 HEADER = """\
 # Exchanges recorded from the real service with `sms-mocks record` and made goldens by
-# `sms-mocks diff --save-golden` (README "Help us stay faithful", docs/help-us-stay-faithful.md).
+# `sms-mocks diff --save-golden` (docs/help-us-stay-faithful.md).
 # Secrets and listed phone numbers were redacted before anything was written (`redacted`).
 # tests/golden/test_recorded.py replays each golden's `steps` on an emulator whose virtual clock
 # reads the recorded times (`accounts` are made first: a password is the redaction marker that
 # logged in) and matches the last step's answer: its text byte for byte, except the declared
 # `placeholders` (kind id, date, timestamp, money, count), each of which may vary in its shape.
-# `covers` names the rows of the README's coverage table this exchange is evidence for.
+# `covers` names the rows of the coverage table (docs/coverage.md) this exchange is evidence for.
 """
 
 
@@ -71,8 +71,7 @@ def _content_type(response: Response) -> str:
 
 
 def _same_account(one: Exchange, other: Exchange) -> bool:
-    if dialects.ACCOUNT_PROVIDER.get(one.provider) != \
-            dialects.ACCOUNT_PROVIDER.get(other.provider):
+    if dialects.account_provider(one.provider) != dialects.account_provider(other.provider):
         return False
     mine = dialects.read(one.provider, one.request).login
     theirs = dialects.read(other.provider, other.request).login

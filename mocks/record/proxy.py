@@ -100,7 +100,7 @@ class RecordingProxy:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
+        host, port = self.server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> RecordingProxy:
@@ -156,7 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks, size = [], 0
+            chunks: list[bytes] = []
+            size = 0
             while True:
                 line = self.rfile.readline(65537)
                 length = int(line.split(b";", 1)[0].strip() or b"0", 16)

@@ -24,10 +24,34 @@ from sms_mocks.record.template import IdMap
 HOP_BY_HOP = frozenset({"host", "content-length", "connection", "keep-alive", "te", "trailer",
                         "transfer-encoding", "upgrade", "proxy-connection", "expect"})
 NO_LOGIN = "replay: no recorded request logged in"
-_QUERY_ID = re.compile(r"(?:(?<=[?&])|^)(id|smsid)=([^&#]*)")
-_XML_ID = re.compile(r"(<(?:[\w.-]+:)?(?:id|smsid|id_sms)>)([^<]*)(</)")
-_JSON_ID = re.compile(r'("id_sms"\s*:\s*"?)(\d+)')
-_JSON_IDS = re.compile(r'("get_state"\s*:\s*\[)([^\]]*)')  # TargetSMS JSON: a list of ids
+
+
+@dataclass(frozen=True, slots=True)
+class _IdPatterns:
+    """Where the dialects' requests name message ids (each declares its names)."""
+
+    query: re.Pattern[str]  # name=1,2 in a query or a form
+    xml: re.Pattern[str]  # <name>1</name>
+    json: re.Pattern[str]  # "name": 1
+    json_lists: re.Pattern[str]  # "name": [1, 2]
+
+
+def _either(names: Iterable[str]) -> str:
+    return "|".join(re.escape(n) for n in dict.fromkeys(names)) or "(?!)"  # none: never
+
+
+def _id_patterns() -> _IdPatterns:
+    # compiled again on each call: re's own cache keeps that cheap, and a provider registered
+    # since (a test's) counts
+    declared = [d.ids for d in dialects.all_dialects()]
+    return _IdPatterns(
+        re.compile(rf"(?:(?<=[?&])|^)({_either(n for i in declared for n in i.query)})="
+                   r"([^&#]*)"),
+        re.compile(rf"(<(?:[\w.-]+:)?(?:{_either(n for i in declared for n in i.xml)})>)"
+                   r"([^<]*)(</)"),
+        re.compile(rf'("(?:{_either(n for i in declared for n in i.json)})"\s*:\s*"?)(\d+)'),
+        re.compile(rf'("(?:{_either(n for i in declared for n in i.json_lists)})"\s*:\s*\[)'
+                   r"([^\]]*)"))
 
 
 @dataclass(slots=True)
@@ -54,8 +78,10 @@ def accounts_of(exchanges: Iterable[Exchange]) -> list[AccountSpec]:
     for exchange in exchanges:
         if exchange.response is None or not exchange.provider:
             continue
+        provider = dialects.account_provider(exchange.provider)
+        if provider is None:  # a dialect no provider declares (any more): no account to make
+            continue
         facts = dialects.read(exchange.provider, exchange.request)
-        provider = dialects.ACCOUNT_PROVIDER[exchange.provider]
         ok = not dialects.auth_failed(exchange.provider, exchange.response.body.text)
         if facts.login:
             spec = specs.setdefault((provider, facts.login), AccountSpec(provider, facts.login))
@@ -85,18 +111,20 @@ def rewrite_ids(request: Request, ids: Mapping[str, str]) -> Request:
     def one_list(values: str) -> str:
         return re.sub(r"[^,%]+", lambda m: ids.get(m.group(), m.group()), values)
 
+    patterns = _id_patterns()
+
     def query(text: str) -> str:
-        return _QUERY_ID.sub(lambda m: f"{m.group(1)}={one_list(m.group(2))}", text)
+        return patterns.query.sub(lambda m: f"{m.group(1)}={one_list(m.group(2))}", text)
 
     path, mark, rest = request.path.partition("?")
     text = request.body.text
     kind = (header(request.headers, "content-type") or "").lower()
     if "x-www-form-urlencoded" in kind:
         text = query(text)
-    text = _XML_ID.sub(lambda m: m.group(1) + ids.get(m.group(2).strip(), m.group(2))
-                       + m.group(3), text)
-    text = _JSON_ID.sub(lambda m: m.group(1) + ids.get(m.group(2), m.group(2)), text)
-    text = _JSON_IDS.sub(lambda m: m.group(1) + re.sub(
+    text = patterns.xml.sub(lambda m: m.group(1) + ids.get(m.group(2).strip(), m.group(2))
+                            + m.group(3), text)
+    text = patterns.json.sub(lambda m: m.group(1) + ids.get(m.group(2), m.group(2)), text)
+    text = patterns.json_lists.sub(lambda m: m.group(1) + re.sub(
         r"\d+", lambda d: ids.get(d.group(), d.group()), m.group(2)), text)
     return replace(request, path=path + mark + query(rest), body=request.body.with_text(text))
 
@@ -115,8 +143,8 @@ class Replay:
 
     def __enter__(self) -> Replay:
         from sms_mocks.config import load
-        from sms_mocks.server import ServerThread
-        from sms_mocks.testing import ControlClient
+        from sms_mocks.serving.server import ServerThread
+        from sms_mocks.testing.sandbox import ControlClient
 
         settings = load(self.config, clock="virtual", clock_start=self.start_at,
                         public_url=self.public_url)
@@ -131,7 +159,7 @@ class Replay:
                 if spec.api_keys:
                     data["api_keys"] = spec.api_keys
             else:
-                default = ["SMSC"] if spec.provider == "smsc" else []
+                default = list(dialects.replay_senders(spec.provider))
                 data["senders"] = {s: "approved" for s in [*default, *spec.senders]}
             self.control.put_account(**data)
         return self

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sms_mocks.record.fields import COUNT, DATE, ID, KINDS, MONEY, TIMESTAMP, Field
+from sms_mocks.record.fields import Field
+from sms_mocks.seam.recording import COUNT, DATE, ID, KINDS, MONEY, TIMESTAMP
 
 IdMap = dict[str, str]  # recorded id → the id the replay got
 

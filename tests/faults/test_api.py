@@ -14,15 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_mocks.config import ConfigError, load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
 
 
 @pytest.fixture(scope="module")
 def own() -> Iterator[httpx.Client]:
     """A server of its own: these tests delete every rule and reset."""
     with ServerThread(load(clock="virtual")) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
+            http_client(server.url, timeout=10) as client:
         yield client
 
 
@@ -50,6 +51,7 @@ def test_deleting_every_rule_answers_how_many(own: httpx.Client) -> None:
     assert own.get("/sys/balance.php", params={"login": "alex", "psw": "123"}).text == "1000.00"
 
 
+@pytest.mark.slow
 def test_the_seed_defaults_to_the_servers(tmp_path: Path) -> None:
     config = tmp_path / "mocks.toml"
     config.write_text('seed = 77\n[[faults]]\nprovider = "smsc"\naction = "close"\n')
@@ -58,12 +60,13 @@ def test_the_seed_defaults_to_the_servers(tmp_path: Path) -> None:
     assert [(r["seed"], r["action"]) for r in rules] == [(77, "close")]
 
 
+@pytest.mark.slow
 def test_configured_rules_are_in_force_and_come_back_on_reset(tmp_path: Path) -> None:
     config = tmp_path / "mocks.toml"
     config.write_text('[[faults]]\nendpoint = "/sys/balance.php"\naction = "status"\n'
                       'status = 502\ntimes = 1\n')
     with ServerThread(load(config, clock="virtual")) as server, \
-            httpx.Client(base_url=server.url) as http:
+            http_client(server.url) as http:
         balance = {"login": "alex", "psw": "123"}
         assert http.get("/sys/balance.php", params=balance).status_code == 502
         assert http.get("/sys/balance.php", params=balance).status_code == 200
@@ -149,6 +152,7 @@ _VALUES = st.one_of(
                                                          max_size=2))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8))
 def test_no_spec_is_a_server_error(own: httpx.Client, spec: dict[str, Any]) -> None:
@@ -162,10 +166,10 @@ def test_no_spec_is_a_server_error(own: httpx.Client, spec: dict[str, Any]) -> N
 def test_sandbox_rules_are_removed_when_the_test_ends(sms_mocks: Sandbox) -> None:
     sandbox = Sandbox(sms_mocks.control)
     rule = sandbox.fault(provider="smsc", action="close", times=1)
-    assert rule in [r["id"] for r in sms_mocks.faults()]
+    assert rule.id in [r["id"] for r in sms_mocks.faults()]
     sandbox.close()
-    assert rule not in [r["id"] for r in sms_mocks.faults()]
+    assert rule.id not in [r["id"] for r in sms_mocks.faults()]
     # one deleted already is no error at the end
     other = sandbox.fault(provider="smsc", action="close", times=1)
-    sms_mocks.control.call("DELETE", f"/_mock/faults/{other}")
+    sms_mocks.control.call("DELETE", f"/_mock/faults/{other.id}")
     sandbox.close()

@@ -23,7 +23,7 @@ def test_without_a_transport_a_hang_up_promises_a_byte_it_never_sends() -> None:
 
     scope = {"type": "http", "method": "GET", "headers": []}
     incoming = Incoming(scope, _receiver([{"type": "http.request", "body": b""}]))
-    assert transport_of(send) is None
+    assert transport_of(scope) is None
     asyncio.run(hang_up(incoming, send, reset=True))
     assert sent == [{"type": "http.response.start", "status": 502,
                      "headers": [(b"content-length", b"1"), (b"connection", b"close")]}]

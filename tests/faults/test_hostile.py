@@ -4,11 +4,12 @@ answers in its own words: reading the facts never fails a request."""
 from __future__ import annotations
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_mocks.faults.targets import PATHS
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
 _BODIES = st.one_of(
     st.binary(max_size=300),
@@ -21,6 +22,7 @@ _CONTENT_TYPES = st.sampled_from([None, "application/x-www-form-urlencoded", "te
                                   "application/json", "multipart/form-data"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(path=st.sampled_from(sorted(PATHS)), body=_BODIES, content_type=_CONTENT_TYPES,
        query=st.text(max_size=40))

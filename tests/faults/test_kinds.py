@@ -9,8 +9,9 @@ import time
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
-from tests.faults.conftest import Gate, make_gate
+from sms_mocks.testing.sandbox import Sandbox
+from tests.faults.gates import Gate, make_gate
+from tests.providers.smsc.client import Smsc
 from tests.providers.smsc.soap import HEADERS, envelope
 
 
@@ -52,9 +53,8 @@ def test_an_error_is_the_dialects_own_answer_and_runs_nothing(
 def test_smsc_errors_follow_fmt_and_echo_the_id(sms_mocks: Sandbox, smsc_gate: Gate,
                                                 fmt: str, body: str) -> None:
     fault_on(sms_mocks, smsc_gate, endpoint="/sys/send.php", action="error", code=8)
-    response = smsc_gate.http.post("/sys/send.php", data={
-        "login": smsc_gate.account.login, "psw": smsc_gate.account.password,
-        "phones": "79991234567", "mes": "hi", "id": "42", "fmt": fmt})
+    response = Smsc(smsc_gate.http, smsc_gate.account).post(
+        "send", phones="79991234567", mes="hi", id="42", fmt=fmt)
     assert response.text == body
 
 
@@ -95,6 +95,7 @@ def test_a_status_is_the_front_servers_page(sms_mocks: Sandbox, gate: Gate) -> N
     assert gate.accepted(gate.send())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", [
     {"seconds": 0.3},
     {"distribution": "uniform", "min": 0.3, "max": 0.4},
@@ -110,6 +111,7 @@ def test_a_delay_answers_late_but_whole(sms_mocks: Sandbox, gate: Gate,
     assert 0.3 <= elapsed < 2
 
 
+@pytest.mark.slow
 def test_a_delay_past_the_clients_timeout_still_sends(sms_mocks: Sandbox, gate: Gate) -> None:
     """The gateway was slow, not broken: a client that gave up has still sent the message."""
     fault_on(sms_mocks, gate, action="delay", seconds=1)
@@ -132,6 +134,7 @@ def test_reset_is_a_connection_reset(sms_mocks: Sandbox, gate: Gate) -> None:
     assert gate.accepted(gate.send())
 
 
+@pytest.mark.slow
 def test_truncate_sends_less_than_content_length_promises(sms_mocks: Sandbox,
                                                           gate: Gate) -> None:
     fault_on(sms_mocks, gate, action="truncate", times=1)
@@ -150,7 +153,7 @@ def test_garble_corrupts_the_real_answer_the_same_way_for_a_seed(sms_mocks: Sand
     def garbled(seed: int) -> httpx.Response:
         rule = fault_on(sms_mocks, gate, action="garble", ratio=0.5, seed=seed, times=1)
         response = gate.balance()
-        sms_mocks.control.call("DELETE", f"/_mock/faults/{rule}")
+        sms_mocks.control.call("DELETE", f"/_mock/faults/{rule.id}")
         return response
 
     first, again, other = garbled(3), garbled(3), garbled(4)
@@ -163,6 +166,7 @@ def test_garble_corrupts_the_real_answer_the_same_way_for_a_seed(sms_mocks: Sand
     assert gate.balance().content == clean
 
 
+@pytest.mark.slow
 def test_dribble_sends_the_whole_answer_slowly(sms_mocks: Sandbox, gate: Gate) -> None:
     whole = gate.balance().content
     chunk = max(1, len(whole) // 5)  # five pieces or so, 50 ms apart
@@ -183,6 +187,7 @@ def test_dribble_sends_the_whole_answer_slowly(sms_mocks: Sandbox, gate: Gate) -
     assert arrivals[-1] >= 0.05 * (pieces - 1) * 0.9
 
 
+@pytest.mark.slow
 def test_hold_keeps_the_request_until_the_client_gives_up(sms_mocks: Sandbox,
                                                           gate: Gate) -> None:
     fault_on(sms_mocks, gate, action="hold", seconds=30, times=1)
@@ -194,6 +199,7 @@ def test_hold_keeps_the_request_until_the_client_gives_up(sms_mocks: Sandbox,
     assert gate.accepted(gate.send())
 
 
+@pytest.mark.slow
 def test_a_hold_ends_in_a_hang_up_at_its_limit(sms_mocks: Sandbox, gate: Gate) -> None:
     fault_on(sms_mocks, gate, action="hold", seconds=0.2, times=1)
     started = time.monotonic()
@@ -202,6 +208,7 @@ def test_a_hold_ends_in_a_hang_up_at_its_limit(sms_mocks: Sandbox, gate: Gate) -
     assert 0.2 <= time.monotonic() - started < 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "spec", "stored"), [
     ("error", {"code": None}, 0),
     ("status", {"status": 502}, 0),

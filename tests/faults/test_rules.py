@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sms_mocks.faults.facts import Facts
 from sms_mocks.faults.rules import Book, build
+from sms_mocks.seam.exchange import Facts
 
 
 def delays(spec: dict[str, object], count: int = 20) -> list[float]:

@@ -7,8 +7,8 @@ import uuid
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
-from tests.faults.conftest import Gate, make_gate
+from sms_mocks.testing.sandbox import Sandbox
+from tests.faults.gates import Gate, make_gate
 
 FAIL = {"action": "status", "status": 503}
 
@@ -18,13 +18,14 @@ def outcomes(gate: Gate, count: int) -> str:
     return "".join("x" if gate.balance().status_code == 503 else "." for _ in range(count))
 
 
+@pytest.mark.slow
 def test_a_seeded_thirty_percent_rule_gives_the_same_sequence_every_run(
         sms_mocks: Sandbox, http: httpx.Client) -> None:
     def run(seed: int) -> tuple[str, dict[str, object]]:
         gate = make_gate(sms_mocks, http, "smsc")
         rule = sms_mocks.fault(account=gate.account.login, probability=0.3, seed=seed, **FAIL)
         seen = outcomes(gate, 60)
-        view = sms_mocks.control.call("GET", f"/_mock/faults/{rule}")
+        view = sms_mocks.control.call("GET", f"/_mock/faults/{rule.id}")
         return seen, view
 
     first, view = run(2024)
@@ -39,7 +40,7 @@ def test_a_seeded_thirty_percent_rule_gives_the_same_sequence_every_run(
 def test_times_fires_for_the_next_n_matching_requests(sms_mocks: Sandbox, gate: Gate) -> None:
     rule = sms_mocks.fault(account=gate.account.login, times=2, **FAIL)
     assert outcomes(gate, 4) == "xx.."
-    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule}")
+    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule.id}")
     assert (view["hits"], view["fired"], view["remaining"]) == (2, 2, 0)
 
 
@@ -48,7 +49,7 @@ def test_times_and_probability_together_stop_after_n_fires(sms_mocks: Sandbox,
     rule = sms_mocks.fault(account=smsc_gate.account.login, times=3, probability=0.5, seed=1,
                            **FAIL)
     seen = outcomes(smsc_gate, 40)
-    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule}")
+    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule.id}")
     assert seen.count("x") == 3 and seen.endswith("." * 10)
     assert (view["fired"], view["remaining"]) == (3, 0)
     assert view["hits"] == seen.rindex("x") + 1
@@ -116,7 +117,7 @@ def test_the_first_rule_that_fires_takes_the_request(sms_mocks: Sandbox,
 def test_a_rule_that_does_not_match_counts_no_hit(sms_mocks: Sandbox, smsc_gate: Gate) -> None:
     rule = sms_mocks.fault(account=smsc_gate.account.login, text="never", **FAIL)
     assert smsc_gate.accepted(smsc_gate.send(text="hello"))
-    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule}")
+    view = sms_mocks.control.call("GET", f"/_mock/faults/{rule.id}")
     assert (view["hits"], view["fired"]) == (0, 0)
 
 

@@ -10,8 +10,10 @@ import httpx
 import pytest
 
 from sms_mocks.config import ConfigError, load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
+from tests.providers.smsc.client import Smsc
 
 CREDS = {"login": "alex", "psw": "123"}
 
@@ -20,7 +22,7 @@ CREDS = {"login": "alex", "psw": "123"}
 def small() -> Iterator[httpx.Client]:
     """An emulator of its own whose journal keeps 3 requests."""
     with ServerThread(load(clock="virtual", journal_size=3)) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
+            http_client(server.url, timeout=10) as client:
         yield client
 
 
@@ -29,6 +31,7 @@ def balance(http: httpx.Client, n: int) -> None:
         http.get("/sys/balance.php", params={**CREDS, "cur": str(_)})
 
 
+@pytest.mark.slow
 def test_newest_first_and_bounded(small: httpx.Client) -> None:
     balance(small, 5)
     body = small.get("/_mock/journal").json()
@@ -38,6 +41,7 @@ def test_newest_first_and_bounded(small: httpx.Client) -> None:
     assert [e["seq"] for e in small.get("/_mock/journal?limit=2").json()["entries"]] == [5, 4]
 
 
+@pytest.mark.slow
 def test_delete_and_reset_clear_it_and_numbers_go_on(small: httpx.Client) -> None:
     balance(small, 2)
     assert small.delete("/_mock/journal").json() == {"cleared": 2}
@@ -49,17 +53,19 @@ def test_delete_and_reset_clear_it_and_numbers_go_on(small: httpx.Client) -> Non
     assert [e["seq"] for e in small.get("/_mock/journal").json()["entries"]] == [4]
 
 
+@pytest.mark.slow
 def test_control_requests_are_not_journaled(small: httpx.Client) -> None:
     small.get("/_mock/health")
     small.get("/_mock/messages")
     assert small.get("/_mock/journal").json()["entries"] == []
 
 
+@pytest.mark.slow
 def test_a_size_of_zero_keeps_nothing_and_answers_the_same() -> None:
     with ServerThread(load(clock="virtual", journal_size=0)) as server, \
-            httpx.Client(base_url=server.url) as http:
+            http_client(server.url) as http:
         # the request log's one-record stand-in, not the journal /_mock/journal reads
-        assert server.app.recorder is not server.app.state.runtime.journal
+        assert server.app.recorder is not server.app.runtime.journal
         answer = http.get("/sys/balance.php", params=CREDS)
         assert answer.text == "1000.00"
         assert http.get("/_mock/journal").json() == {"size": 0, "entries": []}
@@ -110,8 +116,7 @@ def test_filters(sms_mocks: Sandbox, http: httpx.Client) -> None:
 def test_bodies_and_answers_are_kept_bounded(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smsc")
     mes = "x" * 9000
-    http.post("/sys/send.php", data={"login": account.login, "psw": account.password,
-                                     "phones": "79991234567", "mes": mes})
+    Smsc(http, account).post("send", phones="79991234567", mes=mes)
     entry = sms_mocks.journal()[0]
     assert entry["body_truncated"] is True
     assert len(entry["params"]["mes"]) < 4096
@@ -121,17 +126,17 @@ def test_bodies_and_answers_are_kept_bounded(sms_mocks: Sandbox, http: httpx.Cli
     assert entry["explanation"].endswith("; at most 1000 (read from the first 4096 bytes kept)")
 
 
+@pytest.mark.slow
 def test_reading_changes_nothing(sms_mocks: Sandbox, http: httpx.Client) -> None:
     """Explaining a refused send plans it again as a dry run: no charge, no message, no id."""
     account = sms_mocks.account("smsc", balance="1.00", limits={"smsc.duplicate_send": False})
-    query = {"login": account.login, "psw": account.password, "phones": "79991234567",
-             "mes": "hi"}
-    assert http.get("/sys/send.php", params=query).text == "ERROR = 3 (no money), ID - 1"
+    smsc = Smsc(http, account)
+    assert smsc.send(phones="79991234567", mes="hi") == "ERROR = 3 (no money), ID - 1"
     for _ in range(3):
         assert sms_mocks.journal()[0]["explanation"] == "balance 1.00 is less than the cost 1.40"
     assert sms_mocks.balance(account) == "1.00"
     assert sms_mocks.messages() == []
     sms_mocks.update(account, balance="10.00")
     assert "explanation" not in sms_mocks.journal()[0]  # it would go through now
-    assert http.get("/sys/send.php", params=query).text == "OK - 1 SMS, ID - 2"
+    assert smsc.send(phones="79991234567", mes="hi") == "OK - 1 SMS, ID - 2"
     assert sms_mocks.balance(account) == "8.60"

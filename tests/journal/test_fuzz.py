@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.server import ServerThread
+from tests.helpers.clients import http_client
 
 START = 1_750_000_000.0
 PATHS = ["/sys/send.php", "/sys/status.php", "/sys/balance.php", "/sys/templates.php",
@@ -49,11 +50,12 @@ def pair() -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """Two emulators alike but for the journal: one keeps 50 requests, one none."""
     with ServerThread(load(clock="virtual", clock_start=START, journal_size=50)) as on, \
             ServerThread(load(clock="virtual", clock_start=START, journal_size=0)) as off, \
-            httpx.Client(base_url=on.url, timeout=10) as a, \
-            httpx.Client(base_url=off.url, timeout=10) as b:
+            http_client(on.url, timeout=10) as a, \
+            http_client(off.url, timeout=10) as b:
         yield a, b
 
 
+@pytest.mark.slow
 @given(path=st.sampled_from(PATHS), method=st.sampled_from(["GET", "POST"]),
        query=st.dictionaries(st.sampled_from(NAMES), VALUES, max_size=6),
        form=st.dictionaries(st.sampled_from(NAMES), VALUES, max_size=6),

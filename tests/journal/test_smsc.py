@@ -8,20 +8,21 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"
 
 
 def send(http: httpx.Client, account: MockAccount, **params: Any) -> str:
-    base = {"login": account.login, "psw": account.password, "phones": PHONE, "mes": "hi"}
-    return http.get("/sys/send.php", params={**base, **params}).text
+    return Smsc(http, account).send(**{"phones": PHONE, "mes": "hi", **params})
 
 
 def last(sms_mocks: Sandbox) -> dict[str, Any]:
     return sms_mocks.journal(limit=1)[0]
 
 
+@pytest.mark.slow
 def test_an_accepted_send_is_understood_and_its_password_masked(sms_mocks: Sandbox,
                                                                 http: httpx.Client) -> None:
     account = sms_mocks.account("smsc", balance="100")
@@ -92,6 +93,7 @@ def test_a_refused_send_is_explained(sms_mocks: Sandbox, http: httpx.Client,
     assert entry["explanation"] == explanation.format(login=account.login)
 
 
+@pytest.mark.slow
 def test_no_money_names_the_balance_and_the_cost(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smsc", balance="0.50")
     assert send(http, account, fmt="3") == '{"error":"no money","error_code":3,"id":1}'
@@ -100,11 +102,11 @@ def test_no_money_names_the_balance_and_the_cost(sms_mocks: Sandbox, http: httpx
     assert entry["explanation"] == "balance 0.50 is less than the cost 1.40"
 
 
+@pytest.mark.slow
 def test_an_unknown_login_and_an_api_key(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smsc", api_keys=["secret-key"])
     ghost = f"{account.login}-ghost"
-    http.get("/sys/send.php", params={"login": ghost, "psw": "x", "phones": PHONE, "mes": "a",
-                                      "fmt": "2"})
+    Smsc(http, MockAccount("smsc", ghost, "x")).send(phones=PHONE, mes="a", fmt="2")
     http.get("/sys/balance.php", params={"apikey": "secret-key"})
     http.get("/sys/balance.php", params={"apikey": "other-key"})
     ghost_entry = sms_mocks.control.journal(provider="smsc", account=ghost)[0]
@@ -141,6 +143,7 @@ def test_a_duplicate_send_names_the_rule(sms_mocks: Sandbox, http: httpx.Client)
         "at once")
 
 
+@pytest.mark.slow
 def test_templates_and_ping_errors(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.account("smsc")
     creds = {"login": account.login, "psw": account.password}
@@ -181,6 +184,7 @@ def test_a_blocked_account_and_the_ip_block(sms_mocks: Sandbox, http: httpx.Clie
         "erroneous ones in a row (smsc.error_block)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "answer"), [
     ("1", "1,-7"),
     ("2", "<result>\n<error>invalid number</error>\n<error_code>7</error_code>\n<id>1</id>\n"
@@ -197,6 +201,7 @@ def test_every_fmt_gives_the_same_outcome(sms_mocks: Sandbox, http: httpx.Client
         "phones must be 7XXXXXXXXXX or another country's international number (got '12')")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("charset", [None, "utf-8", "koi8-r"])
 def test_a_russian_description_is_read_in_the_answers_charset(
         sms_mocks: Sandbox, http: httpx.Client, charset: str | None) -> None:
@@ -217,7 +222,7 @@ def test_a_request_a_fault_rule_took_says_so(sms_mocks: Sandbox, http: httpx.Cli
     assert send(http, account, fmt=1) == "0,-3"
     entry = last(sms_mocks)
     assert (entry["outcome"], entry["fault"], entry["explanation"]) == (
-        "error 3 (no money)", f"{rule} (error)", f"fault rule {rule} (error)")
+        "error 3 (no money)", f"{rule.id} (error)", f"fault rule {rule.id} (error)")
     sms_mocks.fault(account=account.login, action="close", times=1)
     with pytest.raises(httpx.RemoteProtocolError):
         send(http, account, mes="again")

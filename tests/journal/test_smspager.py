@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
 
 
 def post(http: httpx.Client, path: str, account: MockAccount | None, inner: str,

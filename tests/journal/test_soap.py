@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 import httpx
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
 NS = "http://smsc.ru/sys/soap.php"
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"

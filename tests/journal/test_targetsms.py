@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
 PHONE = "79991234567"
 

@@ -11,20 +11,23 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import MockAccount
+from tests.helpers.clients import http_client
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
 
-SEND = {"login": "alex", "psw": "123", "mes": "hi", "fmt": "3"}
+SEND = {"mes": "hi", "fmt": "3"}
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
+def own_http() -> Iterator[httpx.Client]:
     with ServerThread(load(clock="virtual")) as server, \
-            httpx.Client(base_url=server.url) as client:
+            http_client(server.url) as client:
         yield client
 
 
-def scrape(http: httpx.Client) -> dict[str, list[Sample]]:
-    answer = http.get("/_mock/metrics")
+def scrape(own_http: httpx.Client) -> dict[str, list[Sample]]:
+    answer = own_http.get("/_mock/metrics")
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
     samples: dict[str, list[Sample]] = {}
@@ -41,12 +44,13 @@ def value(samples: dict[str, list[Sample]], name: str, **labels: str) -> float:
     return found[0]
 
 
-def test_requests_are_counted_by_provider_endpoint_and_outcome(http: httpx.Client) -> None:
+@pytest.mark.slow
+def test_requests_are_counted_by_provider_endpoint_and_outcome(own_http: httpx.Client) -> None:
     for phone in ("79990000001", "79990000002"):
-        http.get("/sys/send.php", params={**SEND, "phones": phone})
-    http.get("/sys/send.php", params={**SEND, "psw": "bad", "phones": "79990000003"})
-    http.get("/sendsms.php", params={"user": "demo", "pwd": "demo", "balance": "1"})
-    samples = scrape(http)
+        Smsc(own_http, ALEX_ACCOUNT).send(**SEND, phones=phone)
+    Smsc(own_http, MockAccount("smsc", "alex", "bad")).send(**SEND, phones="79990000003")
+    own_http.get("/sendsms.php", params={"user": "demo", "pwd": "demo", "balance": "1"})
+    samples = scrape(own_http)
     total = "sms_mocks_requests_total"
     assert value(samples, total, provider="smsc", endpoint="send.php", outcome="ok") == 2
     assert value(samples, total, provider="smsc", endpoint="send.php",
@@ -66,39 +70,41 @@ def test_requests_are_counted_by_provider_endpoint_and_outcome(http: httpx.Clien
     assert {s.labels["provider"] for s in samples[total]} == {"smsc", "targetsms"}
 
 
-def test_messages_by_state_balances_timers_and_the_clock(http: httpx.Client) -> None:
-    before = scrape(http)
+@pytest.mark.slow
+def test_messages_by_state_balances_timers_and_the_clock(own_http: httpx.Client) -> None:
+    before = scrape(own_http)
     offset = value(before, "sms_mocks_clock_offset_seconds")
     assert -2 < offset <= 0.5  # a virtual clock starts at the last whole second
     assert value(before, "sms_mocks_clock_speed") == 0
     assert value(before, "sms_mocks_account_balance", provider="smsc", account="alex",
                  currency="RUR") == 1000
     for phone in ("79990000001", "79990000002"):
-        http.get("/sys/send.php", params={**SEND, "phones": phone})
-    sent = scrape(http)
+        Smsc(own_http, ALEX_ACCOUNT).send(**SEND, phones=phone)
+    sent = scrape(own_http)
     assert value(sent, "sms_mocks_messages", provider="smsc", state="queued") == 2
     assert value(sent, "sms_mocks_pending_transitions") == 2
-    health = http.get("/_mock/health").json()
+    health = own_http.get("/_mock/health").json()
     assert health["pending_transitions"] == 2
-    balance = float(http.get("/sys/balance.php", params={"login": "alex", "psw": "123"}).text)
+    balance = float(own_http.get("/sys/balance.php", params={"login": "alex", "psw": "123"}).text)
     assert balance < 1000
     assert value(sent, "sms_mocks_account_balance", provider="smsc", account="alex",
                  currency="RUR") == balance
 
-    http.post("/_mock/clock/advance", json={"seconds": 3600})
-    later = scrape(http)
+    own_http.post("/_mock/clock/advance", json={"seconds": 3600})
+    later = scrape(own_http)
     assert value(later, "sms_mocks_messages", provider="smsc", state="delivered") == 2
     assert not [s for s in later["sms_mocks_messages"] if s.labels["state"] == "queued"]
     assert value(later, "sms_mocks_pending_transitions") == 0
     assert 3598 < value(later, "sms_mocks_clock_offset_seconds") <= 3600.5
     assert value(later, "sms_mocks_internal_errors_total") == 0
-    assert value(later, "sms_mocks_info", version="0.1.0") == 1
+    assert value(later, "sms_mocks_info", version="0.2.0") == 1
 
 
-def test_label_values_are_escaped(http: httpx.Client) -> None:
+@pytest.mark.slow
+def test_label_values_are_escaped(own_http: httpx.Client) -> None:
     login = 'a "quoted"\\back\nslash'
-    assert http.post("/_mock/accounts", json={"provider": "smspager", "login": login,
-                                              "password": "p"}).status_code < 300
-    samples = scrape(http)
+    assert own_http.post("/_mock/accounts", json={"provider": "smspager", "login": login,
+                                                  "password": "p"}).status_code < 300
+    samples = scrape(own_http)
     assert value(samples, "sms_mocks_account_balance", provider="smspager", account=login) \
         == 1000

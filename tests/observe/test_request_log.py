@@ -12,9 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.server import ServerThread
+from tests.helpers.clients import http_client
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
+
+pytestmark = pytest.mark.slow  # emulators of their own with a log each
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP_BALANCE = (f'<e:Envelope xmlns:e="{ENV}"><e:Body><n:balance '
@@ -29,8 +34,8 @@ PAGER_SEND = ("<?xml version='1.0' encoding='UTF-8'?><data><login>test</login>"
 def logging_server(log_format: str) -> Iterator[tuple[httpx.Client, io.StringIO]]:
     stream = io.StringIO()
     with ServerThread(load(clock="virtual", log_format=log_format)) as server, \
-            httpx.Client(base_url=server.url) as http:
-        server.app.state.runtime.requests.stream = stream
+            http_client(server.url) as http:
+        server.app.runtime.requests.stream = stream
         yield http, stream
 
 
@@ -79,15 +84,14 @@ def test_a_json_line_per_request_that_agrees_with_the_journal() -> None:
     assert summary[4][2] == "nobody"  # the login claimed, though no such account exists
     assert [x["provider"] for x in lines[5:9]] == ["smsc", "smspager", "targetsms", "targetsms"]
     assert [(x["outcome"], len(x["ids"])) for x in lines[9:]] == [
-        ("ok", 1), ("ok", 0), ("ok", 1), ("error 2 (authorise error)", 0)]  # fmt=2: no ids
+        ("ok", 1), ("ok", 1), ("ok", 1), ("error 2 (authorise error)", 0)]  # fmt=2's id too
     assert (lines[5]["endpoint"], lines[5]["outcome"], lines[5]["status"]) == (
         "get_balance", "ok", 200)
 
 
 def test_text_lines_are_one_per_request_too() -> None:
     with logging_server("text") as (http, stream):
-        http.get("/sys/send.php", params={"login": "alex", "psw": "123", "phones": "79991234567",
-                                          "mes": "hi"})
+        Smsc(http, ALEX_ACCOUNT).send(phones="79991234567", mes="hi")
         flushed(http)
     [line] = stream.getvalue().splitlines()
     assert line.endswith("smsc send.php account=alex outcome='ok' status=200 "

@@ -41,7 +41,7 @@ def run(app: Any, *calls: tuple[str, str, dict[str, Any]]) -> None:
 def test_requests_only_queue_and_a_flush_writes_once() -> None:
     app = build_app(load(clock="virtual", log_format="json"))
     stream = CountingStream()
-    log = app.state.runtime.requests
+    log = app.runtime.requests
     log.stream = stream
     balance = ("GET", "/sys/balance.php", {"params": {"login": "alex", "psw": "123"}})
     run(app, balance, balance, balance)
@@ -54,7 +54,7 @@ def test_requests_only_queue_and_a_flush_writes_once() -> None:
 def test_hostile_requests_still_make_one_valid_line_each() -> None:
     app = build_app(load(clock="virtual", log_format="json"))
     stream = CountingStream()
-    app.state.runtime.requests.stream = stream
+    app.runtime.requests.stream = stream
     run(app,
         ("GET", "/sys/send.php?login=%FF%00%22&psw=1&mes=x&phones=7", {}),
         ("GET", "/sys/send.php?login=a&login=b&apikey=&fmt=9&charset=koi8-r", {}),
@@ -63,14 +63,14 @@ def test_hostile_requests_still_make_one_valid_line_each() -> None:
         ("POST", "/sys/soap.php", {"content": b"<not xml"}),
         ("POST", "/send.xml", {"content": b"<data><login>\"\\\n</login></data>"}),
         ("GET", "/sendsms.php?user=%D0%AF&pwd=%7F", {}))
-    app.state.runtime.requests.flush()
+    app.runtime.requests.flush()
     lines = "".join(stream.writes).splitlines()
     assert len(lines) == 6
     for line in lines:
         entry = json.loads(line)
         assert entry["provider"] in ("smsc", "smspager", "targetsms")
     assert json.loads(lines[0])["account"] == "я\x00\""  # SMSC's default charset: cp1251
-    assert app.state.runtime.internal_errors == 0
+    assert app.runtime.internal_errors == 0
 
 
 def test_label_sets_stop_growing_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,7 +79,7 @@ def test_label_sets_stop_growing_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> 
     run(app, *[("POST", "/sys/soap.php", {"content": (
         '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
         f'<op{n}/></e:Body></e:Envelope>').encode()}) for n in range(10)])
-    log = app.state.runtime.requests
+    log = app.runtime.requests
     log.flush()
     assert len(log.requests) <= 4 and len(log.latency) <= 4  # three, and "other"
     assert sum(log.requests.values()) == 10
@@ -89,12 +89,12 @@ def test_label_sets_stop_growing_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_text_line_stays_one_line_whatever_the_login() -> None:
     app = build_app(load(clock="virtual", log_format="text"))
     stream = CountingStream()
-    app.state.runtime.requests.stream = stream
+    app.runtime.requests.stream = stream
     run(app,
         ("GET", "/sys/send.php?login=ev%0Afake%20line&psw=1&mes=x&phones=7", {}),
         ("GET", "/sys/send.php?login=al%1b%5B31mex&psw=1&mes=x&phones=7", {}),
         ("GET", "/sys/balance.php?login=alex&psw=123", {}))
-    app.state.runtime.requests.flush()
+    app.runtime.requests.flush()
     lines = "".join(stream.writes).splitlines()
     assert len(lines) == 3
     assert " account='ev\\nfake line' " in lines[0]
@@ -117,10 +117,10 @@ def test_the_metrics_count_the_same_with_the_log_off() -> None:
     counts = []
     for log_format in ("off", "json"):
         app = build_app(load(clock="virtual", log_format=log_format))
-        app.state.runtime.requests.stream = CountingStream()
+        app.runtime.requests.stream = CountingStream()
         run(app, *requests)
-        app.state.runtime.requests.flush()
-        counts.append(app.state.runtime.requests.requests)
+        app.runtime.requests.flush()
+        counts.append(app.runtime.requests.requests)
     assert counts[0] == counts[1]
     assert ("smspager", "send.xml", "ok") in counts[0]
     assert sum(counts[0].values()) == len(requests)

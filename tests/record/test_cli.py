@@ -17,7 +17,9 @@ import pytest
 
 from sms_mocks.cli import main
 from sms_mocks.record import cassette as cassettes
-from tests.record.conftest import SMSC_LOGIN, SMSC_PASSWORD, Upstream, send
+from tests.record.upstream import SMSC_LOGIN, SMSC_PASSWORD, Upstream, send
+
+pytestmark = pytest.mark.slow  # an upstream emulator and a recording proxy per test
 
 ROOT = Path(__file__).parents[2]
 

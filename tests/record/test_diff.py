@@ -12,18 +12,21 @@ import pytest
 from sms_mocks.cli import main
 from sms_mocks.record import cassette as cassettes
 from sms_mocks.record import diff
-from sms_mocks.record.dialects import Facts
 from sms_mocks.record.fields import fields
 from sms_mocks.record.template import Template
-from tests.record.conftest import Recording, Upstream, session
+from sms_mocks.seam.recording import RequestFacts as Facts
+from tests.record.upstream import (
+    PLANTED,
+    SMSC_LOGIN,
+    SMSC_PASSWORD,
+    TARGET_LOGIN,
+    Recording,
+    Upstream,
+    send,
+    session,
+)
 
-PLANTED = {
-    # exchange number → the line's verdict (the session in conftest.py, in order)
-    4: 'ERROR: recorded "2 (wrong login or password)", emulator "2 (authorise error)"',
-    7: 'Body/BalanceResponse/balanceresult/currency: recorded "RUR", emulator (absent)',
-    10: 'sms/deliveredCol: recorded "0", emulator "1"',
-    14: 'answer: recorded "Недостаточно средств для отправки SMS.',
-}
+pytestmark = pytest.mark.slow  # an upstream emulator and a recording proxy per test
 
 
 @pytest.fixture
@@ -56,7 +59,6 @@ def test_every_dialect_was_compared(recorded: Path) -> None:
 def test_a_cassette_without_differences_exits_0(upstream: Upstream, recording: Recording,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     # requests that meet none of the planted differences
-    from tests.record.conftest import SMSC_LOGIN, SMSC_PASSWORD, TARGET_LOGIN, send
     send(recording.url, "GET", f"/sys/send.php?login={SMSC_LOGIN}&psw={SMSC_PASSWORD}"
                                "&phones=79991112233&mes=Hi&fmt=1")
     upstream.control.advance(30)
@@ -72,7 +74,6 @@ def test_ids_are_mapped_from_the_recorded_ones_to_the_replays(upstream: Upstream
                                                               recording: Recording) -> None:
     """The upstream has handed out ids before the recording starts, so its ids are not the
     replay's: the status read still names the right message, and its echoed id is checked."""
-    from tests.record.conftest import SMSC_LOGIN, SMSC_PASSWORD, send
     for n in range(3):  # SMSC numbers each account's messages: these are shop's 1, 2, 3
         send(upstream.url, "GET", f"/sys/send.php?login={SMSC_LOGIN}&psw={SMSC_PASSWORD}"
                                   f"&phones=7999111000{n}&mes=before")
@@ -168,7 +169,6 @@ def test_the_wsdl_replays_at_the_upstreams_address(upstream: Upstream,
                                                    recording: Recording) -> None:
     """The replaying emulator says it is where the recording's upstream was, so the WSDL's
     address compares equal; the rest of the WSDL is fixed text."""
-    from tests.record.conftest import send
     answer = send(recording.url, "GET", "/sys/soap.php?wsdl")
     assert answer.status == 200 and upstream.url.encode() in answer.body
     [verdict] = diff.run(cassettes.load(recording.path))

@@ -12,7 +12,7 @@ from sms_mocks.record import cassette as cassettes
 from sms_mocks.record.cassette import Body, Cassette, Writer
 from sms_mocks.record.proxy import RecordingProxy, decoded
 from sms_mocks.record.redact import Redactor
-from tests.record.conftest import (
+from tests.record.upstream import (
     PHONE,
     PHONE_FORMS,
     SECRETS,
@@ -22,6 +22,8 @@ from tests.record.conftest import (
     send,
     session,
 )
+
+pytestmark = pytest.mark.slow  # an upstream emulator and a recording proxy per test
 
 # The headers a proxy may change: the Host names the upstream; the rest belong to a connection.
 MAY_CHANGE = {"host", "connection", "content-length", "transfer-encoding", "keep-alive"}
@@ -104,7 +106,7 @@ def test_the_control_api_is_never_forwarded(upstream: Upstream, recording: Recor
 
 
 def test_an_upstream_that_does_not_answer_is_a_502_and_recorded(tmp_path: Path) -> None:
-    from sms_mocks.server import bind
+    from sms_mocks.serving.server import bind
     sock = bind("127.0.0.1", 0)  # a port nobody listens on once it is closed
     port = sock.getsockname()[1]
     sock.close()

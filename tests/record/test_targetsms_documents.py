@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from sms_mocks.record import cassette as cassettes
 from sms_mocks.record import diff
-from tests.record.conftest import (
+from tests.record.upstream import (
     TARGET_LOGIN,
     TARGET_PASSWORD,
     WRONG_PASSWORD,
@@ -17,6 +19,8 @@ from tests.record.conftest import (
     Upstream,
     send,
 )
+
+pytestmark = pytest.mark.slow  # an upstream emulator and a recording proxy per test
 
 TOKEN = "T0ken-of-the-Target-acct"
 JSON = {"Content-Type": "application/json"}
@@ -71,9 +75,9 @@ def test_the_document_apis_back_their_coverage_rows(upstream: Upstream,
     send(recording.url, "POST", "/sendsmsjson.php", _json(TARGET_PASSWORD, type="balance"), JSON)
     send(recording.url, "POST", "/xml/balance.php", _xml(WRONG_PASSWORD, ""), XML)
     first, second = cassettes.load(recording.path).exchanges
-    assert backed(first) == [("TargetSMS", "JSON API request (targetsms-json-xml.md)",
+    assert backed(first) == [("TargetSMS", "JSON API request (targetsms-json-xml)",
                               "`type` balance")]
     assert backed(second) == [
-        ("TargetSMS", "JSON and XML whole-request error (targetsms-json-xml.md)",
+        ("TargetSMS", "JSON and XML whole-request error (targetsms-json-xml)",
          "Неправильный логин или пароль"),
-        ("TargetSMS", "XML gate script (targetsms-json-xml.md)", "/xml/balance.php")]
+        ("TargetSMS", "XML gate script (targetsms-json-xml)", "/xml/balance.php")]

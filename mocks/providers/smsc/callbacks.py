@@ -10,7 +10,7 @@ import hashlib
 
 from sms_mocks.core.events import EventBus, StatusEvent
 from sms_mocks.core.messages import Message, State
-from sms_mocks.outbox import Outbox, barrier_of
+from sms_mocks.outbound.outbox import Outbox, barrier_of
 from sms_mocks.providers.smsc import codes
 
 PROVIDER = "smsc"

@@ -11,16 +11,14 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sms_mocks.core.accounts import Account
-from sms_mocks.core.gateway import Gateway
-from sms_mocks.http import (
+from starlette.types import Receive, Scope, Send
+
+from sms_mocks.asgi.http import (
     Answer,
     BodyTooLarge,
     CommandApp,
-    Receive,
-    Send,
     body_pairs,
     decode_pairs,
     form_pairs,
@@ -28,7 +26,10 @@ from sms_mocks.http import (
     posted_form,
     respond,
 )
+from sms_mocks.core.accounts import Account
+from sms_mocks.core.gateway import Gateway
 from sms_mocks.providers.smsc import codes, formats
+from sms_mocks.seam.exchange import READING_KEY, Reading
 
 PROVIDER = "smsc"
 MAX_BODY = 2 * 1024 * 1024
@@ -55,6 +56,7 @@ class Call:
     fmt: int
     charset: str = "cp1251"  # the codec the parameters arrived in
     raw: list[tuple[bytes, bytes]] = field(default_factory=list)  # the undecoded pairs
+    ids: tuple[str, ...] = ()  # the message ids the answer gives
 
     def raw_value(self, name: str) -> bytes | None:
         """A parameter's bytes as sent (bin=1 carries octets, not text); the last one wins."""
@@ -132,33 +134,44 @@ class Endpoint(CommandApp[Command]):
 
     log = logging.getLogger("sms_mocks.smsc")
 
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gateway: Gateway = self.gateway(scope)
-        query = form_pairs(scope.get("query_string", b""))
-        fmt, codec = formats.TEXT, _codec(query)
+        reading: Reading | None = scope.get(READING_KEY)  # read ahead by a fault rule
+        if reading is not None:
+            form: Form = reading.request
+            pairs, codec, params = form.pairs, form.codec, form.params
+        else:
+            pairs = form_pairs(scope.get("query_string", b""))
+            codec = _codec(pairs)
+            params = decode_pairs(pairs, codec)
+        fmt = _fmt(params)
         client = scope["client"][0] if scope.get("client") else ""
         account: Account | None = None
-        login = ""  # the identity the request claims, which the IP block is kept for
         entered = None
         error: SmscError | None = None
         try:
-            pairs = query
-            params = decode_pairs(pairs, codec)
-            fmt, login = _fmt(params), _identity(params)
-            if _has_credentials(query):
-                account, entered = _admit(gateway, params, client)
-            try:
-                posted = await posted_form(scope, receive, MAX_BODY)
-            except BodyTooLarge:
-                raise SmscError(codes.PARAMS) from None
-            if posted:
-                pairs = query + posted
-                codec = _codec(pairs)
-                params = decode_pairs(pairs, codec)
-                fmt, login = _fmt(params), _identity(params)
+            if reading is None:  # the query is read; the body, if any, now
+                if _has_credentials(pairs):
+                    account, entered = _admit(gateway, params, client)
+                try:
+                    posted = await posted_form(scope, receive, MAX_BODY)
+                except BodyTooLarge:
+                    raise SmscError(codes.PARAMS) from None
+                if posted:
+                    pairs = pairs + posted
+                    if _codec(pairs) == codec:  # the body's values join the query's
+                        params = {**params, **decode_pairs(posted, codec)}
+                    else:  # the body names another charset: the query is read again in it
+                        codec = _codec(pairs)
+                        params = decode_pairs(pairs, codec)
+                    fmt = _fmt(params)
+                reading = scope[READING_KEY] = _reading(scope["path"], params)
             if account is None:
                 account, entered = _admit(gateway, params, client)
-            answer = self.command(Call(gateway, account, params, fmt, codec, pairs))
+            call = Call(gateway, account, params, fmt, codec, pairs)
+            answer = self.command(call)
+            if call.ids:
+                reading.ids = call.ids
         except SmscError as exc:
             error = exc
             answer = formats.error(fmt, exc.code, exc.ext_id, exc.description)
@@ -169,45 +182,98 @@ class Endpoint(CommandApp[Command]):
         finally:
             if entered is not None:
                 gateway.in_flight.leave(entered)
+        if reading is None:  # refused before its body was read: the query is all there is
+            reading = scope[READING_KEY] = _reading(scope["path"], params)
+        if error is not None:
+            refused(reading, error)
+        reading.account = account or named_account(gateway, reading.params)
         try:
-            _record_for_block(gateway, client, account, login, error)
+            _record_for_block(gateway, client, account, _identity(reading.params), error)
         except Exception:
             self.internal_error(scope)
         await respond(send, answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
 
-
-    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+    def injected_error(self, scope: Scope, body: bytes, code: int | str
                        ) -> Answer | None:
         """Error `code` in the request's fmt and charset; send.php echoes a client id."""
-        pairs = form_pairs(scope.get("query_string", b"")) + body_pairs(
-            scope["method"], header(scope, b"content-type"), body)
-        codec = _codec(pairs)
-        params = decode_pairs(pairs, codec)
-        fmt = _fmt(params)
-        ext_id = params.get("id", "") if self.__name__ == "send" else ""
+        reading = scope.get(READING_KEY) or read_form(scope["path"], scope, body)
+        scope[READING_KEY] = reading
+        form: Form = reading.request
+        fmt = _fmt(form.params)
+        ext_id = form.params.get("id", "") if self.__name__ == "send" else ""
+        refused(reading, SmscError(int(code)))
         answer = formats.error(fmt, int(code), ext_id if _CLIENT_ID.match(ext_id) else None)
-        return Answer(answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
+        return Answer(answer.encode(form.codec, "replace"), _CONTENT_TYPES[(fmt, form.codec)])
+
+
+@dataclass(slots=True)
+class Form:
+    """An HTTP command's parameters: the pairs as sent, the codec `charset` names, decoded."""
+
+    pairs: list[tuple[bytes, bytes]]
+    codec: str
+    params: dict[str, str]
+
+
+def read_form(path: str, scope: Scope, body: bytes) -> Reading:
+    """The one reading of an HTTP command's query and form body (SMSC's charset rules)."""
+    pairs = form_pairs(scope.get("query_string", b"")) + body_pairs(
+        scope["method"], header(scope, b"content-type"), body)
+    codec = _codec(pairs)
+    params = decode_pairs(pairs, codec)
+    return _reading(path, params, Form(pairs, codec, params))
+
+
+def named_account(gateway: Gateway, params: dict[str, str]) -> Account | None:
+    """The account the credentials name, whether or not the password is right."""
+    if params.get("apikey"):
+        return gateway.by_api_key(PROVIDER, params["apikey"])
+    if params.get("login"):
+        return gateway.accounts.get(PROVIDER, params["login"])
+    if params.get("psw"):
+        return gateway.by_api_key(PROVIDER, params["psw"])
+    return None
+
+
+def _reading(path: str, params: dict[str, str], form: Form | None = None) -> Reading:
+    """The request's Reading; `form` is kept for the endpoint when the fault matcher read it."""
+    return Reading(PROVIDER, path.rsplit("/", 1)[-1], params, params.get("login") or None,
+                   request=form)
+
+
+def refused(reading: Reading, error: SmscError) -> None:
+    """The reading's outcome for an error answered in SMSC's words."""
+    text = error.description or codes.DESCRIPTIONS.get(error.code, "")
+    reading.refuse(f"error {error.code}" + (f" ({text})" if text else ""))
+    reading.code = error.code
 
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,40}\Z")
 
 
 def perform(gateway: Gateway, client: str, params: dict[str, str], fmt: int,
-            work: Callable[[Call], T]) -> T:
+            work: Callable[[Call], T], reading: Reading | None = None) -> T:
     """One command for a caller whose parameters are all read (SOAP's case): admission, the
-    concurrency slot and the IP block's bookkeeping, exactly as for an HTTP command."""
+    concurrency slot and the IP block's bookkeeping, exactly as for an HTTP command. The ids
+    the command gives go to `reading`."""
     account: Account | None = None
     entered = None
     error: SmscError | None = None
     try:
         account, entered = _admit(gateway, params, client)
-        return work(Call(gateway, account, params, fmt, "utf-8"))
+        call = Call(gateway, account, params, fmt, "utf-8")
+        result = work(call)
+        if reading is not None and call.ids:
+            reading.ids = call.ids
+        return result
     except SmscError as exc:
         error = exc
         raise
     finally:
         if entered is not None:
             gateway.in_flight.leave(entered)
+        if reading is not None:
+            reading.account = account or named_account(gateway, params)
         _record_for_block(gateway, client, account, _identity(params), error)
 
 

@@ -248,7 +248,10 @@ def submit(call: Call, cost_mode: int) -> SendResult:
 def send(call: Call) -> str:
     """Send a message, or only price it (cost=1)."""
     cost_mode = cost_mode_of(call.params)
-    return render(call, submit(call, cost_mode), cost_mode)
+    result = submit(call, cost_mode)
+    if cost_mode != 1 and result.ext_id:
+        call.ids = (result.ext_id,)
+    return render(call, result, cost_mode)
 
 
 def _phone_rows(call: Call, result: SendResult) -> list[tuple[str, str, str, int, int]]:

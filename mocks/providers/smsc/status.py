@@ -140,8 +140,8 @@ def status(call: Call) -> str:
         hits = [m for _, _, m in found if m is not None]
         if not hits:
             raise SmscError(5, description=codes.DELETE_FAILED)
-        for message in hits:
-            gateway.delete(message)
+        for hit in hits:
+            gateway.delete(hit)
         return "OK"
     detail = php_int(p.get("all"), 0)
     detail = detail if detail in (0, 1, 2) else 0

@@ -1,7 +1,7 @@
 """`tinyurl=1` (002, send.php): links in the text are replaced by short ones before the text is
 split into parts and priced, so the parts, the cost and the stored text follow from the short
 link. 002 does not show a short link; the emulator's are https://smsc.ru/ and six letters and
-digits, the same for the same link (README, fidelity notes)."""
+digits, the same for the same link (docs/fidelity.md)."""
 
 from __future__ import annotations
 

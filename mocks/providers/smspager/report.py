@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sms_mocks.core.messages import Message
 from sms_mocks.core.money import php_float
 from sms_mocks.providers.smspager import codes, xmlio
 from sms_mocks.providers.smspager.endpoint import DATETIME, Call
@@ -72,7 +73,7 @@ def report(call: Call) -> bytes:
     return xmlio.answer(codes.OK, tail="".join(_sms_block(call, m) for m in chosen))
 
 
-def _detail(call: Call, smsid: str, own: list) -> bytes:  # type: ignore[type-arg]
+def _detail(call: Call, smsid: str, own: list[Message]) -> bytes:
     """A system smsid (a mailing's number) shows its <sms> block too; a client smsid gathers
     every mailing sent under it, without the block, as the document describes."""
     system = [m for m in mailings(own) if str(m.batch) == smsid]

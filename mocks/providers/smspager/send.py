@@ -117,14 +117,17 @@ def send(call: Call) -> bytes:
         price = first.cost / first.parts if first.parts else ZERO
     else:
         price = _price_of_one(call, [p for item in request.items for p in item.phones])
-    fields = _fields(result.ext_id or request.ext_id or "", when, action,
-                     sent + refused_count, sent, refused_count, result.cost, result.parts,
-                     price)
+    smsid = result.ext_id or request.ext_id or ""
+    fields = _fields(smsid, when, action, sent + refused_count, sent, refused_count,
+                     result.cost, result.parts, price)
+    if sent and smsid:
+        call.ids = (smsid,)
     return xmlio.answer(codes.OK, fields)
 
 
 def _nothing_sent(call: Call, request: SendRequest, when: str, action: str,
                   smsid: str | None, accepted: int, rejected: list[Rejected]) -> bytes:
+    call.nothing_sent = True
     receivers = accepted + _receivers(rejected)
     price = _price_of_one(call, [p for item in request.items for p in item.phones])
     fields = _fields(smsid or request.ext_id or "", when, action, receivers, 0, receivers,

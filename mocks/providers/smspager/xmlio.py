@@ -1,4 +1,5 @@
-"""Reading the client's XML (through sms_mocks.xmlsafe); writing answers in SMS-Pager's shape."""
+"""Reading the client's XML (through sms_mocks.asgi.xmlsafe); writing answers in SMS-Pager's
+shape."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from sms_mocks import xmlsafe
+from sms_mocks.asgi import xmlsafe
 from sms_mocks.providers.smspager import codes
 
 MAX_DOCUMENT = 1024 * 1024

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from starlette.types import Receive, Scope, Send
+
+from sms_mocks.asgi.http import Answer, BodyTooLarge, ProviderApp, read_body, respond
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway, Item, SendRefused, SendRequest
 from sms_mocks.core.messages import Message
 from sms_mocks.core.money import php_float
-from sms_mocks.http import Answer, BodyTooLarge, ProviderApp, Receive, Send, read_body, respond
 from sms_mocks.providers.targetsms import texts
 from sms_mocks.providers.targetsms.endpoint import PROVIDER, TargetError
 from sms_mocks.providers.targetsms.send import REFUSALS, check_length, check_number, check_sender
 from sms_mocks.providers.targetsms.status import MOSCOW, find
+from sms_mocks.seam.exchange import READING_KEY, Reading
 
 # A document over this is refused whole (the XML gate's format error): no source names a
 # limit; 1 MiB is nginx's default client_max_body_size, and holds some 10,000 abonents.
@@ -228,13 +233,14 @@ def moscow_time(value: str | None) -> float | None:
     if match is None:
         return None
     try:
-        return datetime(*(int(g or 0) for g in match.groups()), tzinfo=MOSCOW).timestamp()
+        year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=MOSCOW).timestamp()
     except ValueError:  # no such day or hour
         return None
 
 
 def client_ids(gateway: Gateway) -> dict[tuple[str, str], dict[str, int]]:
-    index = gateway.dialect_state.get(CLIENT_IDS)
+    index: dict[tuple[str, str], dict[str, int]] | None = gateway.dialect_state.get(CLIENT_IDS)
     if index is None:
         index = {}
         for message in gateway.store.newest_of_provider(PROVIDER):
@@ -242,7 +248,7 @@ def client_ids(gateway: Gateway) -> dict[tuple[str, str], dict[str, int]]:
             if client_id:
                 index.setdefault(message.account.key, {}).setdefault(client_id, message.id)
         gateway.dialect_state[CLIENT_IDS] = index
-    return index  # type: ignore[no-any-return]
+    return index
 
 
 def _earlier(gateway: Gateway, account: Account, client_id: str) -> Message | None:
@@ -289,7 +295,7 @@ class DocumentEndpoint(ProviderApp):
     def parse(self, body: bytes) -> Request:
         raise NotImplementedError
 
-    def token(self, scope: dict[str, Any]) -> str | None:
+    def token(self, scope: Scope) -> str | None:
         return None
 
     def rows(self, rows: list[Row]) -> bytes:
@@ -304,55 +310,104 @@ class DocumentEndpoint(ProviderApp):
     def error(self, text: str) -> bytes:
         raise NotImplementedError
 
-    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+    def name(self, path: str, request: Request | None) -> str:
+        """The journal's and the metrics' name for the call."""
+        raise NotImplementedError
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gateway: Gateway = self.gateway(scope)
+        path = scope["path"]
+        reading: Reading | None = scope.get(READING_KEY)  # read ahead by a fault rule
         try:
-            try:
-                body = await read_body(scope, receive, MAX_DOCUMENT)
-            except BodyTooLarge:
-                raise DocumentError(texts.BAD_DOCUMENT) from None
-            request = self.read(body)
+            if reading is None:
+                try:
+                    body = await read_body(scope, receive, MAX_DOCUMENT)
+                except BodyTooLarge:
+                    reading = Reading(PROVIDER, self.name(path, None),
+                                      request=DocumentError(texts.BAD_DOCUMENT))
+                else:
+                    reading = read_document(body, self.parse, partial(self.name, path))
+                scope[READING_KEY] = reading
+            if isinstance(reading.request, DocumentError):
+                raise reading.request
+            request: Request = reading.request
+            if reading.login:
+                reading.account = gateway.accounts.get(PROVIDER, reading.login)
             account = authenticate(gateway, request, self.token(scope))
-            answer = self.run(gateway, account, request)
+            answer = self.run(gateway, account, request, reading)
         except DocumentError as exc:
             answer = self.error(exc.text)
+            self._refused(scope, exc.text)
         except Exception:
             self.internal_error(scope)
             answer = self.error(texts.DOCUMENT_FAILURE)
+            self._refused(scope, texts.DOCUMENT_FAILURE)
         await respond(send, answer, self.content_type)
 
-    def read(self, body: bytes) -> Request:
-        """The request of a body: no body at all is DOC's «POST данные отсутствуют»."""
-        if not body:
-            raise DocumentError(texts.NO_POST)
-        request = self.parse(body)
-        if request.size() > MAX_ROWS:
-            raise DocumentError(texts.BAD_DOCUMENT)
-        return request
+    def _refused(self, scope: Scope, text: str) -> None:
+        reading = scope.get(READING_KEY)
+        if reading is None:
+            reading = scope[READING_KEY] = Reading(PROVIDER, self.name(scope["path"], None))
+        reading.refuse(text)
+        reading.code = text
+        reading.ids = ()
 
-    def run(self, gateway: Gateway, account: Account, request: Request) -> bytes:
+    def run(self, gateway: Gateway, account: Account, request: Request,
+            reading: Reading) -> bytes:
         command = self.command or request.command
         if command == "sms":
-            return self.rows(send(gateway, account, request.messages))
+            rows = send(gateway, account, request.messages)
+            served(reading, request, rows)
+            return self.rows(rows)
         if command == "state":
             return self.states(states(gateway, account, request.ids))
         if command == "balance":
             return self.balance(account)
         raise DocumentError(texts.BAD_DOCUMENT)  # a JSON type this API does not serve
 
-    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+    def injected_error(self, scope: Scope, body: bytes, code: int | str
                        ) -> Answer | None:
         """A fault rule's documented text: on a send, each abonent's row refused with it (as
         the APIs answer a refused message); otherwise, and for the duplicate rule's
         whole-request text, the API's error document."""
         text = texts.CODES[str(code)]
-        try:
-            request: Request | None = self.read(body)
-        except DocumentError:
-            request = None
+        reading = scope.get(READING_KEY) or read_document(
+            body, self.parse, partial(self.name, scope["path"]))
+        scope[READING_KEY] = reading
+        request = reading.request if isinstance(reading.request, Request) else None
         if request is not None and (self.command or request.command) == "sms" and \
                 str(code) != "duplicate":
             rows = [Row(a.number_sms, text) for m in request.messages for a in m.abonents]
             if rows:
+                served(reading, request, rows)
                 return Answer(self.rows(rows), self.content_type)
+        self._refused(scope, text)
         return Answer(self.error(text), self.content_type)
+
+
+def read_document(body: bytes, parse: Callable[[bytes], Request],
+                  name: Callable[[Request | None], str]) -> Reading:
+    """The one reading of a JSON or XML document: the request, or the DocumentError it earns
+    kept as the reading's request. No body at all is DOC's «POST данные отсутствуют»."""
+    try:
+        if not body:
+            raise DocumentError(texts.NO_POST)
+        request = parse(body)
+        if request.size() > MAX_ROWS:
+            raise DocumentError(texts.BAD_DOCUMENT)
+    except DocumentError as exc:
+        return Reading(PROVIDER, name(None), request=exc)
+    return Reading(PROVIDER, name(request), request.view(), request.login or None,
+                   request=request)
+
+
+def served(reading: Reading, request: Request, rows: list[Row]) -> None:
+    """A send's outcome: the ids of the SMS that went; refused when none did, with the first
+    row's sentence. The rows stay beside the request, for the journal's explanation."""
+    reading.ids = tuple(str(row.message.id) for row in rows
+                        if row.action == SEND and row.message is not None)
+    if rows and all(row.action != SEND for row in rows):
+        reading.refuse(rows[0].action)
+    if any(row.action != SEND for row in rows):
+        reading.code = "rows"
+        reading.request = (request, [(row.number_sms or "", row.action) for row in rows])

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
+from starlette.types import Scope
+
+from sms_mocks.asgi.http import header
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.messages import Message
 from sms_mocks.core.money import php_float
-from sms_mocks.http import header
 from sms_mocks.providers.targetsms import texts
 from sms_mocks.providers.targetsms.documents import (
     SEND,
@@ -25,7 +28,9 @@ from sms_mocks.providers.targetsms.documents import (
     Request,
     Row,
     price_of_part,
+    read_document,
 )
+from sms_mocks.seam.exchange import Reading
 
 PATH = "/sendsmsjson.php"
 CONTENT_TYPE = b"application/json; charset=utf-8"
@@ -112,13 +117,26 @@ def _dump(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def name(path: str, request: Request | None) -> str:
+    """The call's name: the script and, when it is one this API serves, the request's type."""
+    command = request.command if request is not None else None
+    return f"sendsmsjson.php ({command})" if command in COMMANDS else "sendsmsjson.php"
+
+
+def read(path: str, body: bytes) -> Reading:
+    return read_document(body, parse, partial(name, path))
+
+
 class JsonEndpoint(DocumentEndpoint):
     content_type = CONTENT_TYPE
 
     def parse(self, body: bytes) -> Request:
         return parse(body)
 
-    def token(self, scope: dict[str, Any]) -> str | None:
+    def name(self, path: str, request: Request | None) -> str:
+        return name(path, request)
+
+    def token(self, scope: Scope) -> str | None:
         """KP's and PR's `Authorization: Bearer <token>`."""
         value = header(scope, b"authorization")
         if value is None:

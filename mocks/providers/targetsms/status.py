@@ -49,7 +49,8 @@ def detail(message: Message) -> str:
     price = float(message.cost / message.parts) if message.parts else 0.0
     array = {"id_sms": message.id, "time_change_state": changed, "state_sms": state,
              "num_parts": message.parts, "price": price}
-    return phpserialize.dumps(array).decode("utf-8")
+    serialized: bytes = phpserialize.dumps(array)  # phpserialize is untyped
+    return serialized.decode("utf-8")
 
 
 def status(call: Call) -> str:

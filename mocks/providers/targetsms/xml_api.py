@@ -3,20 +3,21 @@ sends, /xml/state.php reads statuses, /xml/balance.php the balance); every answe
 <response> with HTTP 200, errors as <response><error>TEXT</error></response>
 (targetsms-json-xml.md, from the platform's own XML document, DOC).
 
-The document is read through sms_mocks.xmlsafe: no DTD, entity, file or network, and whatever
-it cannot read (malformed, not UTF-8 as declared, a DOCTYPE, too large) is DOC's «Неправильный
-формат XML документа». <security> may come before or after the messages (WP sends it last);
-the body is read whatever the method or content type (CI reads state.php with a GET carrying
-the document, as text/plain).
+The document is read through sms_mocks.asgi.xmlsafe: no DTD, entity, file or network, and
+whatever it cannot read (malformed, not UTF-8 as declared, a DOCTYPE, too large) is DOC's
+«Неправильный формат XML документа». <security> may come before or after the messages (WP
+sends it last); the body is read whatever the method or content type (CI reads state.php with
+a GET carrying the document, as text/plain).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from sms_mocks import xmlsafe
+from sms_mocks.asgi import xmlsafe
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.messages import Message
 from sms_mocks.core.money import php_float
@@ -30,8 +31,10 @@ from sms_mocks.providers.targetsms.documents import (
     MessageSpec,
     Request,
     Row,
+    read_document,
 )
 from sms_mocks.providers.targetsms.status import changed_at
+from sms_mocks.seam.exchange import Reading
 
 # Each script and what it does; the two send scripts are DOC's /xml/ and GR's and IK's
 # /xml/index.php (the same script, as a web server serves a directory's index).
@@ -112,11 +115,24 @@ def _document(rows: list[str]) -> bytes:
             + "</response>\n").encode("utf-8")
 
 
+def name(path: str, request: Request | None) -> str:
+    """The call's name: the script, and what a send script does."""
+    script = path.lstrip("/")
+    return f"{script} (send)" if SCRIPTS.get(path) == "sms" else script
+
+
+def read(path: str, body: bytes) -> Reading:
+    return read_document(body, parse, partial(name, path))
+
+
 class XmlEndpoint(DocumentEndpoint):
     content_type = CONTENT_TYPE
 
     def parse(self, body: bytes) -> Request:
         return parse(body)
+
+    def name(self, path: str, request: Request | None) -> str:
+        return name(path, request)
 
     def rows(self, rows: list[Row]) -> bytes:
         return _document([_information(row) for row in rows])

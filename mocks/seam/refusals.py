@@ -12,6 +12,7 @@ from decimal import Decimal
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway, Refusal, Rejected, SendRefused, SendRequest
 from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
+from sms_mocks.core.outcomes import decided_by
 from sms_mocks.core.phones import PhoneProblem, parse
 
 
@@ -47,6 +48,8 @@ def no_funds(account: Account, cost: Decimal) -> str:
 def refusal(refused: SendRefused, account: Account, request: SendRequest, words: Words,
             rule: str = "") -> str | None:
     reason = refused.reason
+    if refused.decided is not None:  # a magic 9BBB code: no near miss to point at
+        return f"{decided_by(refused.decided, refused.phone)}: {reason.value.replace('_', ' ')}"
     senders = [item.sender for item in request.items if item.sender]
     if reason is Refusal.ACCOUNT_BLOCKED:
         return f"account '{account.login}' is blocked"
@@ -79,7 +82,9 @@ def recipients(rejected: list[Rejected], account: Account, words: Words,
     if not rejected:
         return f"no {words.phone} given"
     first = rejected[0]
-    reason = recipient(first.raw, first.err, account, words, rule)
+    # an outcome with no recorded cause explains nothing: fall back to the recipient's own reason
+    decided = decided_by(first.decided, first.phone) if first.decided is not None else None
+    reason = decided or recipient(first.raw, first.err, account, words, rule)
     more = len(rejected) - 1
     return reason + (f" (and {more} more refused)" if more else "")
 

@@ -6,20 +6,15 @@ get_state)."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
-from xml.sax.saxutils import unescape
 
-from sms_mocks import xmlsafe
+from sms_mocks.asgi import xmlsafe
+from sms_mocks.asgi.http import BODY_SECONDS
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway, Item, SendRequest
 from sms_mocks.core.messages import ERR_BAD_NUMBER, ERR_NO_ROUTE, ERR_NUMBER_FORBIDDEN
 from sms_mocks.core.phones import PhoneProblem, parse
-from sms_mocks.http import BODY_SECONDS, decode_pairs, form_pairs, is_form
-from sms_mocks.journal.reading import Reading, text_of
-from sms_mocks.journal.recorder import Record
-from sms_mocks.journal.refusals import Words, recipient, replay
-from sms_mocks.providers.targetsms import json_api, texts, xml_api
+from sms_mocks.providers.targetsms import json_api, requests, texts
 from sms_mocks.providers.targetsms.documents import (
     MAX_DOCUMENT,
     MAX_ROWS,
@@ -30,70 +25,49 @@ from sms_mocks.providers.targetsms.documents import (
     Request,
     plan,
 )
-from sms_mocks.providers.targetsms.endpoint import MAX_BODY, PROVIDER, TargetError
+from sms_mocks.providers.targetsms.endpoint import (
+    MAX_BODY,
+    PROVIDER,
+    TOO_LARGE_OUTCOME,
+    TargetError,
+)
 from sms_mocks.providers.targetsms.send import LINK
+from sms_mocks.seam.exchange import Reading, Record
+from sms_mocks.seam.refusals import Words, recipient, replay
 
 WORDS = Words(phone="dadr", sender="sadr", text="text")
-_IDS = re.compile(r"^\d+(,\d+)*$")
-_ERRORS = frozenset({*texts.ALL, texts.AUTH, texts.NOT_FOUND, texts.FAILURE})
-_TOO_LARGE = f"{texts.TOO_LARGE_STATUS} Request Entity Too Large"  # nginx's words
 
 
 def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
          labels_only: bool = False) -> Reading:
-    if record.path != "/sendsms.php":  # the JSON API or a script of the XML gate
-        return read_document(record, gateway, explain_refusal, labels_only)
-    if labels_only:  # the metrics' labels: the command and the answer, no form decoding
-        return _labels(record)
-    params = _params(record)
-    command = "balance" if params.get("balance") == "1" else \
-        "status" if "smsid" in params else "send"
-    reading = Reading(PROVIDER, f"sendsms.php ({command})", params,
-                      login=params.get("user") or None)
-    reading.account = gateway.accounts.get(PROVIDER, params.get("user", ""))
-    answer = _outcome(reading, record)
-    if reading.refused:
-        if explain_refusal:
-            reading.explanation = explain(answer, params, reading.account, gateway)
-    elif command == "send" and _IDS.match(answer):
-        reading.ids = answer.split(",")
+    """A request no endpoint described (a fault rule took it first), read from the bytes the
+    journal kept: the first and only reading of it."""
+    scope = {"query_string": record.query, "method": record.method,
+             "headers": [(b"content-type", record.content_type)]}
+    reading = requests.read(record.path, scope, record.body)
+    if reading.login:
+        reading.account = gateway.accounts.get(PROVIDER, reading.login)
     return reading
 
 
-_BALANCE = re.compile(rb"(?:^|&)balance=1(?:&|$)")
-_SMSID = re.compile(rb"(?:^|&)smsid=")
-
-
-def _labels(record: Record) -> Reading:
-    data = record.query
-    if record.method == "POST":
-        data += b"&" + record.body
-    command = "balance" if _BALANCE.search(data) else "status" if _SMSID.search(data) else \
-        "send"
-    reading = Reading(PROVIDER, f"sendsms.php ({command})")
-    _outcome(reading, record)
-    return reading
-
-
-def _outcome(reading: Reading, record: Record) -> str:
-    """The answer's text; an error text is the reading's outcome, and marks it refused."""
-    answer = text_of(record.answer)
-    if record.status == texts.TOO_LARGE_STATUS:  # nginx's page, not PHP's words
-        reading.refused = True
-        reading.outcome = _TOO_LARGE
-        return _TOO_LARGE
-    if answer in _ERRORS or answer.startswith("error"):
-        reading.refused = True
-        reading.outcome = answer
-    return answer
-
-
-def _params(record: Record) -> dict[str, str]:
-    pairs = form_pairs(record.query)
-    if record.method == "POST" and (not record.content_type or is_form(
-            {"headers": [(b"content-type", record.content_type)]})):
-        pairs += form_pairs(record.body)
-    return decode_pairs(pairs, "utf-8")
+def explain_record(record: Record, reading: Reading, gateway: Gateway) -> str | None:
+    """Why a request was refused, or why some of a document's abonents were."""
+    if reading.endpoint.startswith("sendsms.php"):
+        if not isinstance(reading.code, str):
+            return None
+        return explain(reading.code, reading.params, reading.account, gateway)
+    is_json = record.path == json_api.PATH
+    request = reading.request
+    if isinstance(request, tuple):  # a send some abonents of which were refused
+        document, rows = request
+        if reading.account is None:
+            return None
+        return _refused_rows(rows, document, reading.account, gateway)
+    if not isinstance(reading.code, str):
+        return None
+    problem = request if isinstance(request, DocumentError) else None
+    document = request if isinstance(request, Request) else None
+    return _document_error(reading.code, record, is_json, document, problem, reading.account)
 
 
 def explain(answer: str, p: dict[str, str], account: Account | None,
@@ -107,7 +81,7 @@ def explain(answer: str, p: dict[str, str], account: Account | None,
         if "pwd" not in p:
             return "missing pwd"
         return f"wrong pwd for user '{user}'" if account.password != p["pwd"] else None
-    if answer == _TOO_LARGE:
+    if answer == TOO_LARGE_OUTCOME:
         return f"the request is over {MAX_BODY} bytes (or took over {BODY_SECONDS:g} s to arrive)"
     if account is None:
         return None
@@ -177,104 +151,10 @@ def _number_problem(raw: str, account: Account, words: Words = WORDS) -> str | N
 # -- the JSON API and the XML gate ----------------------------------------------------------
 
 DOCUMENT_WORDS = Words(phone="phone", sender="sender", text="text")
-_JSON_ERROR = re.compile(r'^\{"error":("(?:[^"\\]|\\.)*")\}$')
-_JSON_ROW = re.compile(r'\{(?:"number_sms":("(?:[^"\\]|\\.)*"),)?(?:"id_sms":"(\d+)",'
-                       r'"parts":"\d+",)?"action":("(?:[^"\\]|\\.)*")\}')
-_JSON_TYPE = re.compile(rb'"type"\s*:\s*"(\w+)"')
-_XML_ERROR = re.compile(r"<error>(.*?)</error>", re.S)
-_XML_ROW = re.compile(r"<information\b([^>]*)>(.*?)</information>", re.S)
-_NUMBER_SMS = re.compile(r'\bnumber_sms="([^"]*)"')
-_ID_SMS = re.compile(r'\bid_sms="(\d+)"')
 _TYPES = "sms, state or balance"
 _JSON_NAMES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
                type(None): "null"}
 _SHOWN_ROWS = 3  # refused abonents explained one by one; the rest are counted
-
-
-def read_document(record: Record, gateway: Gateway, explain_refusal: bool = True,
-                  labels_only: bool = False) -> Reading:
-    """A sendsmsjson.php or /xml/ request: the endpoint (JSON's type, the XML script), the
-    outcome from the answer (a whole-request error, or the sentence of every refused abonent
-    when none went) and, unless only labels are wanted, the request and why it was refused."""
-    is_json = record.path == json_api.PATH
-    request: Request | None = None
-    problem: DocumentError | None = None
-    if record.body and (is_json or not labels_only):
-        try:
-            request = (json_api.parse if is_json else xml_api.parse)(record.body)
-        except DocumentError as exc:
-            problem = exc
-    reading = Reading(PROVIDER, _endpoint(record, request))
-    error, rows = _answer(record, is_json)
-    if error is not None:
-        reading.refused, reading.outcome = True, error
-    elif rows and all(action != SEND for _, _, action in rows):
-        reading.refused, reading.outcome = True, rows[0][2]
-    if _command(record, request) == "sms":
-        reading.ids = [sms_id for _, sms_id, action in rows if sms_id and action == SEND]
-    if labels_only:
-        return reading
-    if request is not None:
-        reading.params = request.view()
-        reading.login = request.login or None
-        if reading.login:
-            reading.account = gateway.accounts.get(PROVIDER, reading.login)
-    if explain_refusal:
-        if error is not None:
-            reading.explanation = _document_error(error, record, is_json, request, problem,
-                                                  reading.account)
-        elif request is not None and reading.account is not None:
-            reading.explanation = _refused_rows(rows, request, reading.account, gateway)
-    return reading
-
-
-def _command(record: Record, request: Request | None) -> str | None:
-    if record.path in xml_api.SCRIPTS:
-        return xml_api.SCRIPTS[record.path]
-    if request is not None:
-        return request.command
-    found = _JSON_TYPE.search(record.body)  # a body the journal kept only the start of
-    return found[1].decode("ascii") if found else None
-
-
-def _endpoint(record: Record, request: Request | None) -> str:
-    command = _command(record, request)
-    if record.path == json_api.PATH:
-        return f"sendsmsjson.php ({command})" if command in json_api.COMMANDS else \
-            "sendsmsjson.php"
-    script = record.path.lstrip("/")
-    return f"{script} (send)" if command == "sms" else script
-
-
-def _answer(record: Record, is_json: bool) -> tuple[str | None, list[tuple[str, str, str]]]:
-    """The whole-request error of an answer, if it is one; else its rows (number_sms, id_sms,
-    action), as many as the journal kept of it."""
-    answer = text_of(record.answer)
-    if record.status != 200:
-        return None, []
-    if is_json:
-        found = _JSON_ERROR.match(answer)
-        if found:
-            return _unquote(found[1]), []
-        return None, [(_unquote(n) if n else "", sms_id or "", _unquote(action))
-                      for n, sms_id, action in _JSON_ROW.findall(answer)]
-    found = _XML_ERROR.search(answer)
-    if found:
-        return unescape(found[1]), []
-    rows = []
-    for attributes, action in _XML_ROW.findall(answer):
-        number, sms_id = _NUMBER_SMS.search(attributes), _ID_SMS.search(attributes)
-        rows.append((unescape(number[1]) if number else "", sms_id[1] if sms_id else "",
-                     unescape(action)))
-    return None, rows
-
-
-def _unquote(quoted: str) -> str:
-    try:
-        value = json.loads(quoted)
-    except ValueError:
-        return quoted
-    return value if isinstance(value, str) else quoted
 
 
 def _document_error(error: str, record: Record, is_json: bool, request: Request | None,
@@ -358,12 +238,12 @@ def _xml_problem(body: bytes) -> str | None:
         else None
 
 
-def _refused_rows(rows: list[tuple[str, str, str]], request: Request, account: Account,
+def _refused_rows(rows: list[tuple[str, str]], request: Request, account: Account,
                   gateway: Gateway) -> str | None:
     """Why each refused abonent was refused (rows are the abonents, in order)."""
     abonents = [(spec, abonent) for spec in request.messages for abonent in spec.abonents]
     reasons = []
-    for (number, _, action), (spec, abonent) in zip(rows, abonents, strict=False):
+    for (number, action), (spec, abonent) in zip(rows, abonents, strict=False):
         if action == SEND:
             continue
         why = _abonent_problem(action, spec, abonent, account, gateway)
@@ -401,3 +281,4 @@ def _abonent_problem(action: str, spec: MessageSpec, abonent: Abonent, account: 
     except TargetError:
         return None
     return replay(gateway, account, request, DOCUMENT_WORDS)
+

@@ -3,68 +3,40 @@ refusals explained in its element names (login, password, to number, text, sourc
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from sms_mocks.core.gateway import Gateway, SendRequest
-from sms_mocks.journal.reading import Reading, text_of
-from sms_mocks.journal.recorder import Record
-from sms_mocks.journal.refusals import Words, replay
 from sms_mocks.providers.smspager import codes, xmlio
 from sms_mocks.providers.smspager import send as pager_send
-from sms_mocks.providers.smspager.endpoint import PROVIDER, Call, _authenticate
+from sms_mocks.providers.smspager.endpoint import PROVIDER, Call, _authenticate, read_document
 from sms_mocks.providers.smspager.xmlio import PagerError
+from sms_mocks.seam.exchange import Reading, Record
+from sms_mocks.seam.refusals import Words, replay
 
 WORDS = Words(phone="to number", sender="source", text="text")
-_CODE = re.compile(r"<code>(-?\d+)</code>")
-_DESCR = re.compile(r"<descr>(.*?)</descr>", re.S)
-_SMSID = re.compile(r"<smsid>([^<]*)</smsid>")
-_NOT_SENT = re.compile(r"<colSendAbonent>0</colSendAbonent>")
 
 
 def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
          labels_only: bool = False) -> Reading:
-    """`labels_only`: the endpoint and outcome, from the answer alone (the metrics' need),
-    without parsing the request's XML."""
-    endpoint = record.path.lstrip("/")
-    reading = Reading(PROVIDER, endpoint)
-    answer = text_of(record.answer)
-    match = _CODE.search(answer)
-    code = int(match[1]) if match else None
-    descr = _DESCR.search(answer)
-    if code is not None and code != codes.OK:
-        reading.refused = True
-        reading.outcome = f"{code}" + (f" ({descr[1]})" if descr else "")
-    if labels_only:
-        return reading
-    try:
-        root = xmlio.parse(record.body)
-    except PagerError as exc:
-        if reading.refused and explain_refusal:
-            reading.explanation = _unreadable(exc.code, record)
-        return reading
-    fields = xmlio.fields_of(root)
-    numbers = [(child.get("number") or "").strip() for child in root
-               if isinstance(child.tag, str) and child.tag.lower() == "to"]
-    reading.params = {**fields, **({"to": numbers} if numbers else {})}
-    reading.login = fields.get("login") or None
+    """A request no endpoint described (a fault rule took it first), read from the bytes the
+    journal kept: the first and only reading of it."""
+    reading = read_document(record.path, record.body)
     if reading.login:
         reading.account = gateway.accounts.get(PROVIDER, reading.login)
-    if code == codes.OK and endpoint == "send.xml":
-        smsid = _SMSID.search(answer)
-        if smsid and smsid[1] and not _NOT_SENT.search(answer):
-            reading.ids = [smsid[1]]
-    if explain_refusal:
-        reading.explanation = _why(code, endpoint, answer, fields, root, gateway, reading)
     return reading
 
 
-def _why(code: int | None, endpoint: str, answer: str, fields: dict[str, str],
-         root: etree._Element, gateway: Gateway, reading: Reading) -> str | None:
-    if reading.refused and code is not None:
-        return explain(code, endpoint, fields, root, gateway)
-    if code == codes.OK and endpoint == "send.xml" and _NOT_SENT.search(answer):
+def explain_record(record: Record, reading: Reading, gateway: Gateway) -> str | None:
+    """Why a request was refused, or why a send answered OK sent nothing."""
+    request = reading.request
+    if isinstance(request, PagerError):
+        return _unreadable(request.code, record)
+    if request is None or not isinstance(reading.code, int):
+        return None
+    root, fields = request
+    if reading.refused:
+        return explain(reading.code, reading.endpoint, fields, root, gateway)
+    if reading.code == codes.OK and reading.endpoint == "send.xml":
         # 000 answers a send that nothing could go to with code 1: say why nothing went
         return _send_refusal(fields, root, gateway)
     return None
@@ -148,3 +120,4 @@ def _send_refusal(fields: dict[str, str], root: etree._Element,
     except PagerError:
         return None
     return replay(gateway, call.account, request, WORDS)
+

@@ -3,24 +3,17 @@ SMSC's parameter names (login, psw, apikey, phones, mes, sender, time, id...).""
 
 from __future__ import annotations
 
-import json
 import re
 
-from lxml import etree
-
-from sms_mocks import xmlsafe
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway
-from sms_mocks.http import body_pairs, decode_pairs, form_pairs
-from sms_mocks.journal.reading import Reading, text_of
-from sms_mocks.journal.recorder import Record
-from sms_mocks.journal.refusals import Words, replay
 from sms_mocks.providers.smsc import codes, ping, rest, send, templates, timeparse
-from sms_mocks.providers.smsc.endpoint import CHARSETS, Call, SmscError, php_int
-from sms_mocks.providers.smsc.soap import MAX_ENVELOPE
+from sms_mocks.providers.smsc.endpoint import Call, SmscError, named_account, php_int, read_form
 from sms_mocks.providers.smsc.soap.endpoint import PATH as SOAP_PATH
-from sms_mocks.providers.smsc.soap.interface import OPERATIONS
 from sms_mocks.providers.smsc.soap.operations import MESSAGE_NOT_FOUND
+from sms_mocks.providers.smsc.soap.reading import read_envelope
+from sms_mocks.seam.exchange import Reading, Record
+from sms_mocks.seam.refusals import Words, replay
 
 PROVIDER = "smsc"
 WORDS = Words(phone="phones", sender="sender", text="mes")
@@ -30,152 +23,39 @@ GROUP_WORDS = Words(phone="group contacts", sender="group sender", text="group t
 SOAP_COMMANDS = {"get_balance": "balance.php", "send_sms": "send.php", "send_sms2": "send.php",
                  "get_sms_cost": "send.php", "get_sms_cost2": "send.php",
                  "get_status": "status.php", "get_status2": "status.php"}
-SOAP_OPERATIONS = {operation.request: operation.name for operation in OPERATIONS}
-_TEXT_ERROR = re.compile(r"^ERROR = (-?\d+) \((.*?)\)")
-_XML_ERROR = re.compile(r"<error_code>(-?\d+)</error_code>")
-_SOAP_ERROR = re.compile(r"<(?:\w+:)?error>(-?\d+)</(?:\w+:)?error>")
-_NUMBERS_ERROR = re.compile(r"^(\d+),-(\d+)$")
-_FAULT = re.compile(r"<faultstring>(.*?)</faultstring>", re.S)
-_TEXT_ID = re.compile(r"ID - (\S+)")
 _NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
 _TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
 def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
          labels_only: bool = False) -> Reading:
+    """A request no endpoint described (a fault rule took it first), read from the bytes the
+    journal kept: the first and only reading of it."""
     if record.path == SOAP_PATH:
-        reading = _soap(record)
+        reading = read_envelope(record.method, record.query, record.body)
+        reading.request = None  # the endpoint never saw it
     elif record.path == rest.PATH:
-        reading = Reading(PROVIDER, "rest/send", _rest_params(record))
+        reading = rest.read_json({}, record.body)
     else:
-        reading = Reading(PROVIDER, record.path.rsplit("/", 1)[-1], _http_params(record))
-    params = reading.params
-    reading.login = params.get("login") or None  # never an API key: that is a secret
-    reading.account = _account(gateway, params)
-    code = error_code(record, reading)
-    if code is not None:
-        reading.refused = True
-    if code is not None and explain_refusal:
-        reading.explanation = explain(code, _command(reading), params, gateway, record.client)
+        scope = {"query_string": record.query, "method": record.method,
+                 "headers": [(b"content-type", record.content_type)]}
+        reading = read_form(record.path, scope, record.body)
+    reading.login = reading.params.get("login") or None  # never an API key: a secret
+    reading.account = named_account(gateway, reading.params)
     return reading
 
 
-def _http_pairs(record: Record) -> list[tuple[bytes, bytes]]:
-    return form_pairs(record.query) + body_pairs(record.method, record.content_type or None,
-                                                 record.body)
-
-
-def _http_codec(pairs: list[tuple[bytes, bytes]]) -> str:
-    """The request's `charset`: what its parameters, and its answer, are written in."""
-    charset = b""
-    for name, value in pairs:
-        if name == b"charset":
-            charset = value
-    return CHARSETS.get(charset.decode("latin-1").strip().lower(), "cp1251")
-
-
-def _http_params(record: Record) -> dict[str, str]:
-    pairs = _http_pairs(record)
-    return decode_pairs(pairs, _http_codec(pairs))
-
-
-def _answer_text(record: Record, reading: Reading) -> str:
-    """The answer as the client reads it: an HTTP command answers in the request's charset
-    (some descriptions are Russian, 002's own words); SOAP and rest/send in UTF-8."""
-    if record.path == SOAP_PATH or reading.endpoint in SOAP_COMMANDS or \
-            record.path == rest.PATH:
-        return text_of(record.answer)
-    return record.answer.decode(_http_codec(_http_pairs(record)), "replace")
-
-
-def _rest_params(record: Record) -> dict[str, str]:
-    try:
-        return rest.params_of(record.body)
-    except SmscError:
-        return {}
-
-
-def _soap(record: Record) -> Reading:
-    if record.method != "POST":
-        return Reading(PROVIDER, "wsdl", decode_pairs(form_pairs(record.query), "utf-8"))
-    try:
-        envelope = xmlsafe.parse(record.body, MAX_ENVELOPE)
-    except xmlsafe.Unreadable:
-        return Reading(PROVIDER, "soap")
-    body = next((child for child in envelope if _local(child) == "Body"), None)
-    call = next((child for child in body if isinstance(child.tag, str)), None) \
-        if body is not None else None
-    if call is None:
-        return Reading(PROVIDER, "soap")
-    params = {_local(child): (child.text or "").strip() for child in call
-              if isinstance(child.tag, str)}
-    query = params.pop("query", "")
-    if query:
-        params = {**decode_pairs(form_pairs(query.encode("utf-8", "replace")), "utf-8"),
-                  **{k: v for k, v in params.items() if v}}
-    element = _local(call)
-    return Reading(PROVIDER, SOAP_OPERATIONS.get(element, element), params)
-
-
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
-
-
-def _account(gateway: Gateway, params: dict[str, str]) -> Account | None:
-    """The account the credentials name (whether or not the password is right)."""
-    if params.get("apikey"):
-        return gateway.by_api_key(PROVIDER, params["apikey"])
-    if params.get("login"):
-        return gateway.accounts.get(PROVIDER, params["login"])
-    if params.get("psw"):
-        return gateway.by_api_key(PROVIDER, params["psw"])
-    return None
+def explain_record(record: Record, reading: Reading, gateway: Gateway) -> str | None:
+    """Why a refused request was refused, in SMSC's parameter names."""
+    if not isinstance(reading.code, int):
+        return None
+    return explain(reading.code, _command(reading), reading.params, gateway, record.client)
 
 
 def _command(reading: Reading) -> str:
     if reading.endpoint == "rest/send":
         return "send.php"
     return SOAP_COMMANDS.get(reading.endpoint, reading.endpoint)
-
-
-def error_code(record: Record, reading: Reading) -> int | None:
-    """The error code the answer carries, setting the outcome; None for a success."""
-    answer = _answer_text(record, reading)
-    if reading.endpoint in SOAP_COMMANDS or record.path == SOAP_PATH:
-        if record.status >= 400:
-            fault = _FAULT.search(answer)
-            reading.outcome = f"fault: {fault[1] if fault else record.status}"
-            reading.refused = True
-            return None
-        match = _SOAP_ERROR.search(answer)
-        if match and int(match[1]) != 0:  # 003's results carry <error>0</error> when all is well
-            code = int(match[1])
-            reading.outcome = f"error {code}"
-            return code
-        reading.ids = re.findall(r"<(?:\w+:)?id>([^<]+)</", answer)[:1]
-        return None
-    code, text = None, ""
-    if match := _TEXT_ERROR.match(answer):
-        code, text = int(match[1]), match[2]
-    elif match := _XML_ERROR.search(answer):
-        code = int(match[1])
-    elif answer.startswith("{") and '"error_code"' in answer:
-        try:
-            data = json.loads(answer)
-            code, text = int(data["error_code"]), str(data.get("error", ""))
-        except (ValueError, KeyError, TypeError):
-            code = None
-    elif php_int(reading.params.get("fmt")) == 1 and (match := _NUMBERS_ERROR.match(answer)):
-        code = int(match[2])
-    if code is None:
-        if match := _TEXT_ID.search(answer):
-            reading.ids = [match[1]]
-        elif answer.startswith("{") and '"id"' in answer:
-            reading.ids = re.findall(r'"id":\s*"?([^",}]+)', answer)[:1]
-        return None
-    text = text or codes.DESCRIPTIONS.get(code, "")
-    reading.outcome = f"error {code}" + (f" ({text})" if text else "")
-    return code
 
 
 def explain(code: int, command: str, params: dict[str, str], gateway: Gateway,

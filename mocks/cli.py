@@ -6,44 +6,28 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sms_mocks import __version__, environment
+from sms_mocks import __version__
+from sms_mocks.seam import registry
+from sms_mocks.settings import environment
+from sms_mocks.settings import kinds as kinds
+from sms_mocks.settings import schema as schema
 from sms_mocks.tls import options as tls_options
 
-# config.py checks the same; imported lazily, so `sms-mocks health` starts quickly
-LOG_FORMATS = ("json", "text", "off")
+if TYPE_CHECKING:  # imported where used: `sms-mocks --help` stays quick
+    from sms_mocks.config import Settings
+    from sms_mocks.serving.app import EmulatorApp
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sms-mocks",
-        description="Emulators of the SMSC, SMS-Pager and TargetSMS gateway APIs.")
+        description="Emulators of SMS gateway APIs: " + ", ".join(
+            provider.title for provider in registry.providers()) + ".")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve every provider on one port")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=tls_options.port_number, default=7214,
-                       help="port (default 7214)")
-    serve.add_argument("--config", metavar="FILE", help="a TOML configuration file")
-    serve.add_argument("--seed", type=int, help="seed for every random choice")
-    serve.add_argument("--clock", choices=("real", "virtual"),
-                       help="real (default; see --clock-speed) or virtual (moves only when "
-                            "advanced through /_mock/clock/advance)")
-    serve.add_argument("--clock-speed", type=float, metavar="X",
-                       help="with a real clock, run X times faster than wall time")
-    serve.add_argument("--data-dir", metavar="DIR",
-                       help="keep accounts, messages, templates and the clock in SQLite in DIR "
-                            "and resume from it on the next start (default: memory only)")
-    serve.add_argument("--repair", action="store_true",
-                       help="with --data-dir: before serving, drop the rows start-up would "
-                            "refuse as damaged, naming each on stderr")
-    serve.add_argument("--control-token", metavar="TOKEN",
-                       help="lets clients other than loopback use /_mock/ when they send it")
-    serve.add_argument("--log-format", choices=LOG_FORMATS,
-                       help="a line per provider request on stderr (default: text)")
-    tls_options.add_arguments(serve)
-    environment.mention_variables(serve)
+    _add_serve_options(commands.add_parser("serve", help="serve every provider on one port"))
     health = commands.add_parser("health", help="exit 0 if a server answers /_mock/health")
     health.add_argument("--url", help="the server (default: http://127.0.0.1:$SMS_MOCKS_PORT, "
                                       "else port 7214)")
@@ -60,10 +44,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_serve_options(serve: argparse.ArgumentParser) -> None:
+    """serve's options, one for each setting of settings/schema.py that has a flag."""
+    groups: dict[str, argparse._ActionsContainer] = {"": serve}
+    for setting in schema.options():
+        if setting.group not in groups:
+            groups[setting.group] = serve.add_argument_group(setting.group)
+        # A setting of the file defaults to None here: "not given", so the file's value stands.
+        default = [] if setting.repeat else None if setting.key else setting.default
+        shown = setting.shown_default or (
+            "" if setting.default in (None, False) else str(setting.default))
+        help_text = (f"{setting.help}{f' (default: {shown})' if shown else ''}"
+                     f"{' (repeatable)' if setting.repeat else ''} "
+                     f"[env {', '.join(setting.variables)}]")
+        if isinstance(setting.kind, kinds.Switch):
+            groups[setting.group].add_argument(setting.flag, action="store_true",
+                                               help=help_text)
+            continue
+        choices = setting.kind.choices if isinstance(setting.kind, kinds.Choice) else None
+        groups[setting.group].add_argument(
+            setting.flag, type=schema.argument_type(setting), default=default,
+            choices=choices, metavar=setting.metavar,
+            action="append" if setting.repeat else "store", help=help_text)
+
+
 def serve_parser() -> argparse.ArgumentParser:
     """The `serve` subcommand's parser: its options are what SMS_MOCKS_* variables stand for."""
     commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return commands.choices["serve"]
+    serve: argparse.ArgumentParser = commands.choices["serve"]
+    return serve
 
 
 def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -72,7 +81,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     parser = _parser()
     if argv[:1] == ["serve"]:
         try:
-            argv = ["serve", *environment.arguments_from(serve_parser(), environ), *argv[1:]]
+            argv = ["serve", *environment.option_arguments(environ), *argv[1:]]
         except ValueError as exc:
             print(f"sms-mocks: {exc}", file=sys.stderr)
             return 2
@@ -99,7 +108,7 @@ def clock_words(mode: str, speed: float) -> str:
 
 
 def _health(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from sms_mocks.health import check, default_url
+    from sms_mocks.serving.health import check, default_url
 
     healthy, said = check(args.url or default_url(environ), args.timeout)
     print(said, file=sys.stdout if healthy else sys.stderr)
@@ -111,11 +120,10 @@ def known_variables() -> set[str]:
     them for both)."""
     from sms_mocks.config import DEFAULT_RULES
 
-    return ({v for v, _ in environment.option_actions(serve_parser())}
-            | set(environment.config_variables(DEFAULT_RULES)) | {"SMS_MOCKS_URL"})
+    return environment.known(DEFAULT_RULES) | {"SMS_MOCKS_URL", "SMS_MOCKS_CACERT"}
 
 
-def _repair(settings: Any) -> int:
+def _repair(settings: Settings) -> int:
     """--repair: drop the data dir's damaged rows, one stderr line each; 2 if it cannot."""
     from sms_mocks.config import account_from_spec
     from sms_mocks.store import StoreError
@@ -139,26 +147,27 @@ def _repair(settings: Any) -> int:
 
 
 def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from sms_mocks.app import SERVED
+    from sms_mocks.app import served
     from sms_mocks.config import ConfigError, load
     from sms_mocks.control.access import is_loopback
-    from sms_mocks.server import Listener, bind, serve_forever
+    from sms_mocks.serving.server import Listener, bind, serve_forever
     from sms_mocks.store import StoreError
     from sms_mocks.tls.files import TlsError
 
     for variable in environment.unknown(environ, known_variables()):
         print(f"sms-mocks: warning: {variable} is not a setting; ignored", file=sys.stderr)
     try:
-        settings = load(args.config, environ, clock=args.clock, clock_speed=args.clock_speed,
-                        seed=args.seed, control_token=args.control_token,
-                        log_format=args.log_format, freeze_gc=True, data_dir=args.data_dir)
+        given = {s.attr: getattr(args, s.dest) for s in schema.options() if s.attr}
+        settings = load(args.config, environ, freeze_gc=True, **given)
     except ConfigError as exc:
         print(f"sms-mocks: configuration error: {exc}", file=sys.stderr)
         return 2
     if settings.log_format is None:
         settings.log_format = "text"  # a person at a terminal; tests' servers stay quiet
-    if settings.clock_speed <= 0:
-        print("sms-mocks: --clock-speed must be > 0", file=sys.stderr)
+    if settings.clock == "real" and settings.clock_speed <= 0:  # a real clock that never moves
+        print("sms-mocks: configuration error: a real clock's speed ([clock] speed, "
+              "--clock-speed) must be > 0; a clock that moves only when told is "
+              "--clock virtual", file=sys.stderr)
         return 2
     try:
         tls = tls_options.prepare(args)
@@ -186,11 +195,12 @@ def _serve(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
               "SMS_MOCKS_CONTROL_TOKEN=TOKEN and send 'Authorization: Bearer TOKEN' (the "
               "inbox: open /_mock/ui?token=TOKEN).", file=sys.stderr, flush=True)
 
-    def ready(urls: list[str], app: Any) -> None:
+    def ready(urls: list[str], app: EmulatorApp) -> None:
         url = urls[0]
-        clock = app.state.gateway.clock  # with --data-dir, the stored one resumed
-        print(f"sms-mocks {__version__} serving {', '.join(SERVED)} at {', '.join(urls)} "
-              f"(control API: {url}/_mock/, clock: {clock_words(clock.mode, clock.speed)})",
+        clock = app.runtime.gateway.clock  # with --data-dir, the stored one resumed
+        print(f"sms-mocks {__version__} serving {', '.join(served())} at {', '.join(urls)} "
+              f"(control API: {url}/_mock/, inbox: {url}/_mock/ui/, "
+              f"clock: {clock_words(clock.mode, clock.speed)})",
               flush=True)
         configured = "virtual" if settings.clock == "virtual" else \
             clock_words("real" if settings.clock_speed == 1 else "accelerated",

@@ -3,7 +3,6 @@ new options get one) and every configuration key; and `sms-mocks health`."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -13,62 +12,77 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sms_mocks import environment
 from sms_mocks.cli import known_variables, main, serve_parser
 from sms_mocks.config import DEFAULT_RULES, ConfigError, load
-from sms_mocks.server import ServerThread
-from sms_mocks.tls.options import port_number
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.settings import environment
+from sms_mocks.settings import kinds as kinds
+from sms_mocks.settings import schema as schema
+from sms_mocks.settings.schema import Setting
 from tests.addresses import non_loopback_ipv4
-from tests.cli.test_serve import free_port
+from tests.helpers.ports import free_port
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CONTAINER_PAGE = DOCS / "container.md"  # its "Settings from the environment"
+CONFIGURATION_PAGE = DOCS / "configuration.md"  # its annotated example file
 
 
-def sample(action: argparse.Action) -> tuple[str, object]:
-    """A valid value for an option, as text and as parsed."""
-    if action.nargs == 0:
-        return "true", True if action.const is None else action.const
-    if action.choices:
-        choice = list(action.choices)[-1]
-        return str(choice), choice
-    if action.type in (int, port_number):
+def sample(setting: Setting) -> tuple[str, object]:
+    """A valid value for a setting's option, as text and as parsed."""
+    kind = setting.kind
+    if isinstance(kind, kinds.Switch):
+        return "true", True
+    if isinstance(kind, kinds.Choice):
+        return kind.choices[-1], kind.choices[-1]
+    if isinstance(kind, kinds.Port | kinds.Integer):
         return "4321", 4321
-    if action.type is float:
+    if isinstance(kind, kinds.Number):
         return "2.5", 2.5
-    text = "some-value"
-    return text, action.type(text) if callable(action.type) else text  # e.g. Path
+    if isinstance(kind, kinds.FilePath):
+        return "some-value", Path("some-value")
+    return "some-value", "some-value"
 
 
 def test_every_serve_option_has_a_variable_that_sets_it() -> None:
-    actions = environment.option_actions(serve_parser())
+    variables = {s.flag_variable for s in schema.options()}
     assert {"SMS_MOCKS_HOST", "SMS_MOCKS_PORT", "SMS_MOCKS_CONFIG", "SMS_MOCKS_SEED",
             "SMS_MOCKS_CLOCK", "SMS_MOCKS_CLOCK_SPEED", "SMS_MOCKS_CONTROL_TOKEN",
-            "SMS_MOCKS_LOG_FORMAT"} <= {variable for variable, _ in actions}
-    for variable, action in actions:
-        text, parsed = sample(action)
-        if isinstance(action, argparse._AppendAction):
+            "SMS_MOCKS_LOG_FORMAT"} <= variables
+    actions = {a.dest: a for a in serve_parser()._actions}
+    for setting in schema.options():
+        text, parsed = sample(setting)
+        if setting.repeat:
             text, parsed = f"{text}, {text}", [parsed, parsed]  # a repeatable option: a list
-        argv = environment.arguments_from(serve_parser(), {variable: text})
-        assert getattr(serve_parser().parse_args(argv), action.dest) == parsed, variable
-        assert variable in (action.help or ""), f"--help does not name {variable}"
+        assert setting.flag_variable in (actions[setting.dest].help or ""), \
+            f"--help does not name {setting.flag_variable}"
+        environ = {setting.flag_variable: text}
+        if setting.key:  # read with the file's settings, over the file
+            assert getattr(load(None, environ), setting.attr) == parsed, setting.flag
+            continue
+        argv = environment.option_arguments(environ)
+        assert getattr(serve_parser().parse_args(argv), setting.dest) == parsed, setting.flag
 
 
 def test_the_command_line_wins_over_the_environment() -> None:
-    argv = environment.arguments_from(serve_parser(), {"SMS_MOCKS_PORT": "1111",
-                                                       "SMS_MOCKS_SEED": "-5"})
+    argv = environment.option_arguments({"SMS_MOCKS_PORT": "1111", "SMS_MOCKS_HOST": "-h"})
     args = serve_parser().parse_args([*argv, "--port", "2222"])
-    assert (args.port, args.seed) == (2222, -5)  # "=" kept "-5" a value, not an option
+    assert (args.port, args.host) == (2222, "-h")  # "=" kept "-h" a value, not an option
+    assert load(None, {"SMS_MOCKS_SEED": "-5"}).seed == -5
+    assert load(None, {"SMS_MOCKS_SEED": "-5"}, seed=3).seed == 3
 
 
 def test_flags_and_empty_values() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quiet-mode", action="store_true")
-    parser.add_argument("--name")
-    assert environment.arguments_from(parser, {"SMS_MOCKS_QUIET_MODE": "yes"}) == ["--quiet-mode"]
-    assert environment.arguments_from(parser, {"SMS_MOCKS_QUIET_MODE": "0"}) == []
-    assert environment.arguments_from(parser, {"SMS_MOCKS_NAME": ""}) == []  # compose's ""
-    with pytest.raises(ValueError, match="SMS_MOCKS_QUIET_MODE is a flag"):
-        environment.arguments_from(parser, {"SMS_MOCKS_QUIET_MODE": "maybe"})
+    assert environment.option_arguments({"SMS_MOCKS_REPAIR": "yes"}) == ["--repair"]
+    assert environment.option_arguments({"SMS_MOCKS_REPAIR": "0"}) == []
+    assert environment.option_arguments({"SMS_MOCKS_HOST": ""}) == []  # compose's ""
+    assert load(None, {"SMS_MOCKS_JOURNAL_SIZE": " "}).journal_size == 1000
+    with pytest.raises(ValueError, match="SMS_MOCKS_TLS is a flag"):
+        environment.option_arguments({"SMS_MOCKS_TLS": "maybe"})
+
+
+def test_either_variable_of_a_setting_with_two_names_sets_it() -> None:
+    assert load(None, {"SMS_MOCKS_CLOCK": "virtual"}).clock == "virtual"
+    assert load(None, {"SMS_MOCKS_CLOCK_MODE": "virtual"}).clock == "virtual"
 
 
 def test_a_bad_value_is_refused_like_a_bad_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,18 +93,16 @@ def test_a_bad_value_is_refused_like_a_bad_option(capsys: pytest.CaptureFixture[
 
 
 def readme_docker_section() -> str:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n## Docker\n") + 1:]
-    return section[:section.index("\n## ")]
+    return CONTAINER_PAGE.read_text(encoding="utf-8")
 
 
 def test_every_serve_option_and_setting_variable_is_documented_in_the_docker_section() -> None:
     section = readme_docker_section()
-    for variable, _ in environment.option_actions(serve_parser()):
-        assert f"`{variable}`" in section, f"README's Docker section does not list {variable}"
+    for variable in (s.flag_variable for s in schema.options()):
+        assert f"`{variable}`" in section, f"docs/container.md does not list {variable}"
     for variable, where in environment.config_variables(DEFAULT_RULES).items():
         if where[0] != "limits":  # limits follow one documented pattern
-            assert f"`{variable}`" in section, f"README's Docker section lacks {variable}"
+            assert f"`{variable}`" in section, f"docs/container.md lacks {variable}"
     assert "`SMS_MOCKS_LIMITS_<RULE>`" in section
 
 
@@ -118,7 +130,7 @@ def test_configuration_keys_come_from_the_environment_over_the_file(tmp_path: Pa
     assert settings.timings.report_seconds == 9
     assert settings.control_token == "12345"
     assert settings.public_url == "http://sms.test:7214"
-    assert settings.smsc_soap_namespace == "http://smsc.ua/sys/soap.php"
+    assert settings.dialect["smsc.soap_namespace"] == "http://smsc.ua/sys/soap.php"
     assert ("smsc", "ci") in {(a["provider"], a["login"]) for a in settings.accounts}
     assert settings.seed == 42
     assert load(config, {}).journal_size == 5  # without the variable, the file's
@@ -126,6 +138,7 @@ def test_configuration_keys_come_from_the_environment_over_the_file(tmp_path: Pa
         load(None, {"SMS_MOCKS_JOURNAL_SIZE": "lots"})
 
 
+@pytest.mark.slow
 def test_serve_reads_its_environment_and_warns_of_unknown_variables() -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMS_MOCKS_")}
@@ -146,6 +159,7 @@ def test_serve_reads_its_environment_and_warns_of_unknown_variables() -> None:
     assert "no control token" not in stderr  # loopback: nothing to warn about
 
 
+@pytest.mark.slow
 def test_with_a_token_a_server_on_every_address_does_not_warn_and_admits_it() -> None:
     address = non_loopback_ipv4()
     if address is None:
@@ -176,6 +190,7 @@ def test_known_variables_cover_the_plugins_and_every_config_key() -> None:
         assert re.fullmatch(r"SMS_MOCKS_[A-Z0-9_]+", name)
 
 
+@pytest.mark.slow
 def test_health_exits_0_for_a_healthy_server_and_1_otherwise(
         capsys: pytest.CaptureFixture[str]) -> None:
     with ServerThread(load(clock="virtual")) as server:
@@ -190,18 +205,20 @@ def test_health_exits_0_for_a_healthy_server_and_1_otherwise(
 
 
 def test_the_command_offers_the_log_formats_the_configuration_accepts() -> None:
-    from sms_mocks import cli, config
-
-    assert cli.LOG_FORMATS == config.LOG_FORMATS
+    action = next(a for a in serve_parser()._actions if a.dest == "log_format")
+    assert tuple(action.choices or ()) == schema.LOG_FORMATS
+    assert load(log_format="json").log_format == "json"
+    with pytest.raises(ConfigError, match="--log-format must be one of json, text, off"):
+        load(log_format="yaml")
 
 
 def test_every_key_of_the_readmes_configuration_example_has_a_variable() -> None:
-    """A key added to the configuration (and to README's example) without a variable fails
-    here: environment.TABLES and TOP_LEVEL list what the loader accepts."""
+    """A key added to the configuration (and to the example of docs/configuration.md)
+    without a variable fails here: the declaration's sections and top-level keys are what the
+    loader accepts."""
     import tomllib
 
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("\n## Configuration\n"):]
+    section = CONFIGURATION_PAGE.read_text(encoding="utf-8")
     start = section.index("```toml\n") + 8
     example = section[start:section.index("\n```", start)]
     data = tomllib.loads(example)
@@ -210,10 +227,10 @@ def test_every_key_of_the_readmes_configuration_example_has_a_variable() -> None
             continue  # SMS_MOCKS_LIMITS_<RULE>, tested above
         if isinstance(value, dict):
             for inner in value:
-                assert inner in environment.TABLES.get(key, ()), f"[{key}] {inner}"
+                assert inner in schema.sections().get(key, ()), f"[{key}] {inner}"
         else:
-            assert key in environment.TOP_LEVEL, key
-    assert set(environment.TABLES) <= set(data) and set(environment.TOP_LEVEL) <= set(data)
+            assert key in schema.top_level(), key
+    assert set(schema.sections()) <= set(data) and set(schema.top_level()) <= set(data)
 
 
 @pytest.mark.parametrize("argv", [["serve", "--port", "99999"], ["serve", "--port", "-1"],
@@ -229,6 +246,6 @@ def test_a_port_out_of_range_is_refused_like_a_bad_option(
 def test_the_health_check_never_raises_on_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["health", "--url", "http://127.0.0.1:abc", "--timeout", "1"], {}) == 1
     assert "http://127.0.0.1:abc/_mock/health: nonnumeric port" in capsys.readouterr().err
-    from sms_mocks.health import default_url
+    from sms_mocks.serving.health import default_url
 
     assert default_url({"SMS_MOCKS_PORT": "abc"}) == "http://127.0.0.1:7214"

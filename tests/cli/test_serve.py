@@ -7,33 +7,16 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.helpers.ports import free_port
+from tests.helpers.serving import serving
 
 
-@contextmanager
-def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        yield process, process.stdout.readline()
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_prints_its_url_answers_and_stops_cleanly(sig: signal.Signals) -> None:
     port = free_port()
@@ -46,13 +29,15 @@ def test_serve_prints_its_url_answers_and_stops_cleanly(sig: signal.Signals) -> 
         assert process.wait(timeout=10) == 0
 
 
+@pytest.mark.slow
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "sms-mocks"
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True,
                             timeout=30)
-    assert result.stdout.strip() == "sms-mocks 0.1.0"
+    assert result.stdout.strip() == "sms-mocks 0.2.0"
 
 
+@pytest.mark.slow
 def test_config_file_accounts_and_clock(tmp_path: Path) -> None:
     config = tmp_path / "mocks.toml"
     config.write_text(
@@ -69,6 +54,7 @@ def test_config_file_accounts_and_clock(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/_mock/clock").json()["now"] == "2030-01-01T09:00:00Z"
 
 
+@pytest.mark.slow
 def test_a_bad_config_is_reported_not_raised(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[limits]\nsmsc.nonsense = false\n", encoding="utf-8")
@@ -79,6 +65,7 @@ def test_a_bad_config_is_reported_not_raised(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_busy_port_is_reported_not_raised() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -89,3 +76,37 @@ def test_a_busy_port_is_reported_not_raised() -> None:
                                 env={**os.environ})
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.parametrize("speed", ["nan", "inf", "1e9", "-1"])
+def test_a_clock_speed_that_is_not_finite_or_over_the_cap_is_refused(
+        speed: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from sms_mocks.cli import serve_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        serve_parser().parse_args(["--clock-speed", speed])
+    assert exit_.value.code == 2
+    assert "--clock-speed: must be a finite number ≥ 0 and ≤ 10000" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("toml", ["accounts = [1]\n", "[delivery]\nqueue_seconds = nan\n",
+                                  "[clock]\nspeed = nan\n"])
+def test_a_bad_setting_is_one_line_and_exit_2(tmp_path: Path, toml: str) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sms_mocks", "serve", "--port", "0",
+                             "--config", str(config)],
+                            capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("sms-mocks: configuration error: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert toml.split(" ", 1)[0].split("\n")[-1] in result.stderr
+
+
+@pytest.mark.slow
+def test_a_real_clock_that_never_moves_is_refused() -> None:
+    result = subprocess.run([sys.executable, "-m", "sms_mocks", "serve", "--port", "0",
+                             "--clock-speed", "0"], capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "a real clock's speed ([clock] speed, --clock-speed) must be > 0" in result.stderr

@@ -260,13 +260,14 @@ def test_section_given_as_a_value_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_the_readmes_configuration_example_loads(tmp_path: Path) -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text(
+        encoding="utf-8")
     example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
     config = tmp_path / "example.toml"
     config.write_text(example, encoding="utf-8")
     settings = load(config)
     assert settings.public_url == "https://smsc.example"
-    assert settings.smsc_soap_namespace == "http://smsc.ru/sys/soap.php"
+    assert settings.dialect["smsc.soap_namespace"] == "http://smsc.ru/sys/soap.php"
     assert any(a["login"] == "shop" for a in settings.accounts)
 
 
@@ -281,3 +282,55 @@ def test_a_negative_limit_is_refused(tmp_path: Path, table: str) -> None:
     path.write_text(account)
     with pytest.raises(ConfigError, match="must be a number >= 0"):
         load(path)
+
+
+# numbers are finite and within bounds; tables are tables (issue 24, bugs 1 and 2) ------------
+@pytest.mark.parametrize(("toml", "error"), [
+    ("[clock]\nspeed = nan\n", r"\[clock\] speed must be a finite number"),
+    ("[clock]\nspeed = inf\n", r"\[clock\] speed must be a finite number"),
+    ("[clock]\nspeed = 1e9\n", r"\[clock\] speed must be a finite number .*10000"),
+    ("[delivery]\nqueue_seconds = nan\n", r"\[delivery\] queue_seconds must be a finite number"),
+    ("[delivery]\nreport_seconds = inf\n", r"\[delivery\] report_seconds must be a finite"),
+    ("[delivery]\nvalidity_hours = -inf\n", r"\[delivery\] validity_hours must be a finite"),
+    ("[delivery]\nvalidity_hours = 1e306\n", r"\[delivery\] validity_hours must be a finite"),
+])
+def test_a_number_that_is_not_finite_or_out_of_bounds_is_refused(
+        tmp_path: Path, toml: str, error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        load(write(tmp_path, toml))
+
+
+def test_the_clock_speed_cap_is_the_control_apis() -> None:
+    from sms_mocks.control.clock import MAX_SPEED
+
+    assert load(clock_speed=MAX_SPEED).clock_speed == MAX_SPEED
+    with pytest.raises(ConfigError, match="--clock-speed must be a finite number"):
+        load(clock_speed=MAX_SPEED * 2)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0])
+def test_an_override_is_checked_like_the_file(value: float) -> None:
+    with pytest.raises(ConfigError, match="finite number"):
+        load(clock_speed=value)
+
+
+@pytest.mark.parametrize("variable", ["SMS_MOCKS_CLOCK_SPEED", "SMS_MOCKS_DELIVERY_QUEUE_SECONDS"])
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf"])
+def test_a_number_from_the_environment_is_checked_and_its_variable_named(
+        variable: str, text: str) -> None:
+    with pytest.raises(ConfigError, match=f"must be a finite number .*from {variable}"):
+        load(None, {variable: text})
+
+
+@pytest.mark.parametrize("toml", [
+    "accounts = [1]\n",
+    'accounts = ["smsc"]\n',
+    'accounts = [{ provider = "smsc", login = "a" }, 2]\n',
+    "outcomes = [1]\n",
+    "faults = [[]]\n",
+    "accounts = 1\n",
+])
+def test_an_array_of_tables_must_hold_tables(tmp_path: Path, toml: str) -> None:
+    key = toml.split(" ", 1)[0]
+    with pytest.raises(ConfigError, match=rf"{key}"):
+        load(write(tmp_path, toml))

@@ -1,6 +1,7 @@
-"""The coverage table: coverage.toml (the data) rendered as the README's table between two
-markers. `python -m sms_mocks.conformance.coverage README.md` rewrites it; `--check` only says
-whether it is current (tests/conformance/test_coverage.py does both checks and more).
+"""The coverage table: coverage.toml (the data) rendered as docs/coverage.md's table between
+two markers. `python -m sms_mocks.conformance.coverage docs/coverage.md` rewrites it;
+`--check` only says whether it is current (tests/conformance/test_coverage.py does both checks
+and more).
 
 The `recorded` column comes from the recorded goldens (fixtures/golden/<provider>/recorded.toml,
 `sms-mocks diff --save-golden`): a row one of them `covers` is backed by a real exchange, and
@@ -17,6 +18,7 @@ from pathlib import Path
 DATA = Path(__file__).with_name("coverage.toml")
 # beside the package in a checkout; an installed package has none, and no row is recorded
 RECORDED = Path(__file__).parents[2] / "fixtures" / "golden"
+RECORDED_FILE = "recorded.toml"  # <provider>/recorded.toml, as sms_mocks.record.golden writes
 BEGIN = "<!-- coverage table: generated from mocks/conformance/coverage.toml -->"
 END = "<!-- end of coverage table -->"
 LEVELS = ("yes", "partial", "ignored", "no")
@@ -58,11 +60,15 @@ def load(path: Path = DATA, recorded: Path | None = RECORDED) -> list[Row]:
 def recorded_dates(directory: Path) -> dict[tuple[str, str, str], str]:
     """(provider, kind, item) → the date (YYYY-MM-DD) of the newest recorded golden that
     covers it."""
-    from sms_mocks.record import golden  # lazily: record's rows.py reads this module's rows
-
+    # Read here as data, not through sms_mocks.record: record reads this module's rows (to
+    # say what an exchange covers), so this module must not import it back.
     dates: dict[tuple[str, str, str], str] = {}
-    for path in golden.files(directory):
-        for entry in golden.load(path)["golden"]:
+    for path in sorted(directory.glob(f"*/{RECORDED_FILE}")):
+        try:
+            goldens = tomllib.loads(path.read_text("utf-8")).get("golden", [])
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        for entry in goldens:
             day = str(entry["recorded_at"])[:10]
             for provider, kind, item in entry.get("covers", []):
                 key = (str(provider), str(kind), str(item))

@@ -63,6 +63,11 @@ class Target:
     control_api: bool | None = None
     token: str | None = None  # an emulator's control token, sent to /_mock/ only
     unreachable: str | None = None  # why the target did not answer at all, once asked
+    # Whether scenarios may move an emulator's clock when it runs on its own (real or
+    # accelerated): a shared sandbox's clock is left alone unless this is given.
+    allow_clock: bool = False
+    made: list[tuple[str, str]] = field(default_factory=list)  # accounts made, to remove
+    _clock_mode: str | None = None
 
     # what the target is ------------------------------------------------------------------
     def base(self, provider: str) -> str:
@@ -128,7 +133,25 @@ class Target:
         password = uuid.uuid4().hex[:10]
         self.control("POST", "/_mock/accounts",
                      {"provider": provider, "login": login, "password": password, **spec})
+        self.made.append((provider, login))
         return Credentials(login, password)
+
+    def tidy(self) -> list[str]:
+        """Remove the accounts made so far (their messages go with them); what could not be
+        removed, said in a line each."""
+        left: list[str] = []
+        while self.made:
+            provider, login = self.made.pop()
+            path = f"/_mock/accounts/{urllib.parse.quote(provider)}/{urllib.parse.quote(login)}"
+            try:
+                answer = self._fetch("DELETE", self.url.rstrip("/") + path, None,
+                                     {"Content-Type": "application/json"})
+            except OSError as exc:
+                left.append(f"{provider} {login}: {exc}")
+                continue
+            if answer.status not in (200, 404):  # 404: gone already (a reset)
+                left.append(f"{provider} {login}: {answer.status} {answer.text[:100]}")
+        return left
 
     def control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         self.require_emulator(f"{method} {path}")
@@ -141,8 +164,22 @@ class Target:
 
     def advance(self, seconds: float) -> None:
         """Move the emulator's clock: deliveries that fall due happen, in order. A real
-        service cannot be hurried, so scenarios that need this are skipped there."""
+        service cannot be hurried, so scenarios that need this are skipped there; so are they
+        on an emulator whose clock runs on its own (a shared sandbox), unless allowed."""
+        self.require_emulator("moves the clock")
+        if not self.allow_clock and self.clock_mode in ("real", "accelerated"):
+            raise Skip(f"needs --allow-clock: it moves the clock, which runs "
+                       f"{self.clock_mode} here")
         self.control("POST", "/_mock/clock/advance", {"seconds": seconds})
+
+    @property
+    def clock_mode(self) -> str:
+        """The emulator's clock: virtual (moves only when told), real or accelerated."""
+        if self._clock_mode is None:
+            answer = self.control("GET", "/_mock/clock")
+            mode = answer.get("mode") if isinstance(answer, dict) else None
+            self._clock_mode = mode if isinstance(mode, str) else "unknown"
+        return self._clock_mode
 
     @property
     def may_spend(self) -> bool:

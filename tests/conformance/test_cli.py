@@ -7,16 +7,22 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sms_mocks.conformance.scenario import all_scenarios
+from sms_mocks.testing.sandbox import ControlClient
 from tests.addresses import non_loopback_ipv4
-from tests.cli.test_serve import free_port, serving
+from tests.helpers.ports import free_port
+from tests.helpers.serving import serving
+
+pytestmark = pytest.mark.slow  # `sms-mocks conformance` and `serve` in processes
 
 ROW = re.compile(r"  (PASS|FAIL|SKIP)  ")
 SMS_MOCKS = str(Path(sys.executable).parent / "sms-mocks")
@@ -27,12 +33,47 @@ def conformance(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=300)
 
 
-def test_a_running_serve_passes_every_scenario() -> None:
+def _state(control: ControlClient) -> tuple[float, list[dict[str, Any]], int]:
+    """What a run must leave as it found it: the clock's lead over wall time, the accounts,
+    and how many messages there are."""
+    lead = control.call("GET", "/_mock/clock")["timestamp"] - time.time()
+    return lead, control.call("GET", "/_mock/accounts")["accounts"], len(control.messages())
+
+
+def test_a_shared_sandbox_is_left_as_it_was_found() -> None:
+    """Issue 20: run against a sandbox (a real clock), conformance moved its clock by hours
+    and left its accounts behind. Now the scenarios that move the clock are skipped, and
+    every account a scenario makes is removed after it, with its messages."""
+    port = free_port()
+    with serving("--port", str(port), "--log-format", "off") as (_, ready):  # a real clock
+        url = f"http://127.0.0.1:{port}"
+        assert url in ready
+        control = ControlClient(url)
+        lead, accounts, messages = _state(control)
+        done = conformance("--target", url)
+        lead_after, accounts_after, messages_after = _state(control)
+        control.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert abs(lead_after - lead) < 1.0  # the clock kept time, not moved
+    assert (accounts_after, messages_after) == (accounts, messages)
+    rows = [line.split(None, 2) for line in done.stdout.splitlines() if ROW.match(line)]
+    skipped = [row for row in rows if row[0] == "SKIP"]
+    assert skipped and {row[0] for row in rows} == {"PASS", "SKIP"}
+    assert all(row[2].startswith("needs --allow-clock: it moves the clock, which runs real")
+               for row in skipped), skipped
+
+
+def test_allow_clock_runs_every_scenario_on_a_running_serve() -> None:
     port = free_port()
     with serving("--port", str(port)) as (_, line):  # the default: a real clock
         url = f"http://127.0.0.1:{port}"
         assert url in line
-        done = conformance("--target", url)
+        control = ControlClient(url)
+        _, accounts, _ = _state(control)
+        done = conformance("--target", url, "--allow-clock")
+        _, accounts_after, _ = _state(control)
+        control.close()
+    assert accounts_after == accounts  # its accounts removed all the same
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == f"conformance: {len(all_scenarios())} scenarios against {url} " \
@@ -128,7 +169,8 @@ def test_an_https_emulator_passes_with_its_ca(tmp_path: Path) -> None:
                  "off") as (_, line):
         url = f"https://localhost:{port}"
         assert f"https://127.0.0.1:{port}" in line
-        done = conformance("--target", url, "--cacert", str(tmp_path / "ca.pem"))
+        done = conformance("--target", url, "--cacert", str(tmp_path / "ca.pem"),
+                           "--allow-clock")
         untrusted = conformance("--target", url)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(all_scenarios())} scenarios against {url} (the emulator)" in done.stdout
@@ -146,7 +188,8 @@ def test_a_token_protected_emulator_is_used_with_its_token() -> None:
     with serving("--host", "0.0.0.0", "--port", str(port), "--control-token", "tok",
                  "--log-format", "off"):
         url = f"http://{address}:{port}"
-        done = conformance("--target", url, "--token", "tok", "-k", "smsc-send_status")
+        done = conformance("--target", url, "--token", "tok", "-k", "smsc-send_status",
+                           "--allow-clock")
         refused = conformance("--target", url, "-k", "smsc-send_status")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASS  send_status_balance" in done.stdout

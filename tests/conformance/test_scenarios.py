@@ -1,6 +1,6 @@
 """The conformance scenarios (mocks/conformance/scenarios/) under pytest: every one against the
 session's emulator over loopback, and against the real providers when their credentials are in
-the environment (README "Conformance"; never in CI)."""
+the environment (docs/conformance.md; never in CI)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from sms_mocks.conformance.runner import FAIL, PASS, SKIP, run_one
 from sms_mocks.conformance.scenario import Scenario, all_scenarios
 from sms_mocks.conformance.target import Credentials, Target, real_target
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
 SCENARIOS = all_scenarios()
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from sms_mocks.config import load
 from sms_mocks.control.otp import one_time_code
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.helpers.polling import eventually
 
 PHONE = "79161234567"
 
@@ -32,10 +33,13 @@ def test_a_blocked_waiter_gets_the_message_within_a_second_of_the_send(
         wait_for_sms: Callable[..., dict[str, Any]]) -> None:
     account = sms_mocks.smsc
     got: list[tuple[float, dict[str, Any]]] = []
+    blocked_before = sms_mocks.control.health()["waiting"]
     waiter = threading.Thread(target=lambda: got.append(
         (time.monotonic(), wait_for_sms(PHONE, timeout=10))))
     waiter.start()
-    time.sleep(0.3)  # let the waiter block first: this is the case being measured
+    # the server says the waiter is blocked: the case being measured, not "already there"
+    eventually(lambda: sms_mocks.control.health()["waiting"],
+               lambda waiting: waiting > blocked_before, what="the waiter blocking")
     assert not got
     sent_at = time.monotonic()
     _smsc(http, account, "+7 (916) 123-45-67", "Ваш код: 4821. Никому не сообщайте")
@@ -44,6 +48,7 @@ def test_a_blocked_waiter_gets_the_message_within_a_second_of_the_send(
     assert returned_at - sent_at < 1.0
     assert (message["phone"], message["account"], message["status"], message["code"]) == (
         PHONE, account.login, "queued", "4821")
+    assert sms_mocks.control.health()["waiting"] == blocked_before
 
 
 def test_a_message_already_there_is_returned_at_once_then_the_next_one(
@@ -113,19 +118,19 @@ def test_a_waiter_listens_only_while_it_waits() -> None:
     """The event bus costs nothing when nobody listens: a wait subscribes, and unsubscribes
     whether it found its message or timed out."""
     with ServerThread(load(clock="virtual")) as server, httpx.Client(base_url=server.url) as http:
-        events = server.app.state.gateway.events
+        events = server.app.runtime.gateway.events
         idle = len(events._listeners)  # the callbacks' listener
         waiter = threading.Thread(target=http.get, args=("/_mock/messages/wait",),
                                   kwargs={"params": {"phone": PHONE, "timeout": 5}})
         waiter.start()
-        deadline = time.monotonic() + 2
-        while len(events._listeners) == idle:  # the waiter's request has not arrived yet
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        eventually(lambda: len(events._listeners), lambda n: n > idle,
+                   what="the waiter subscribing")
+        assert server.app.runtime.waiting == 1
         _smsc(http, MockAccount("smsc", "alex", "123"), PHONE, "hi")
         waiter.join(timeout=5)
         http.get("/_mock/messages/wait", params={"phone": "79161234568", "timeout": 0})
         assert len(events._listeners) == idle
+        assert http.get("/_mock/health").json()["waiting"] == 0  # timed out: not counted
 
 
 @pytest.mark.parametrize(("text", "code"), [

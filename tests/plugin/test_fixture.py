@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.server import ServerThread
+
+pytestmark = pytest.mark.slow  # each test runs pytest in a process of its own
 
 ISOLATION = '''
 import httpx
@@ -60,5 +62,5 @@ def test_uses_the_given_server(sms_mocks):
         result = pytester.runpytest_subprocess("-p", "no:cacheprovider",
                                                f"--sms-mocks-url={server.url}")
         result.assert_outcomes(passed=1)
-        accounts = server.app.state.gateway.accounts
+        accounts = server.app.runtime.gateway.accounts
         assert len(accounts) == 4  # alex, test, demo, and the account the inner test made

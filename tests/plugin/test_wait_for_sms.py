@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test runs pytest in a process of its own
+
 OTP_TESTS = '''
 import threading
 import httpx

@@ -10,7 +10,7 @@ from sms_mocks.conformance import clients
 from sms_mocks.conformance.scenario import expect, expect_match, scenario
 from sms_mocks.conformance.target import Answer, Credentials, Target
 
-SILENT = "79000000001"  # emulator magic: the network never answers (README "Magic numbers")
+SILENT = "79000000001"  # emulator magic: the network never answers (docs/outcomes.md)
 FIXED_LINE = "74957271122"
 
 
@@ -241,7 +241,7 @@ def httpx_sends_and_reads(t: Target) -> None:
 
 
 @scenario("smsc", follows="the namespace of 003's WSDL copy, http://smsc.ru/sys/soap.php; "
-                          "the live one is https (README: [smsc] soap_namespace)")
+                          "the live one is https (docs/configuration.md: [smsc] soap_namespace)")
 def soap_with_zeep(t: Target) -> None:
     """zeep through the served WSDL: balance, cost, an error in-band, a send and its status."""
     account = t.account("smsc")

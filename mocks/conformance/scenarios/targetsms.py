@@ -21,7 +21,7 @@ def _account(t: Target, **spec: Any) -> Credentials:
 
 
 def _sender(t: Target) -> str:
-    """The emulator's account has Shop; on a real one, TARGETSMS_SENDER (see README)."""
+    """The emulator's account has Shop; on a real one, TARGETSMS_SENDER (docs/conformance.md)."""
     if t.emulator:
         return SENDER
     return t.credentials["targetsms"].sender or SENDER

@@ -14,8 +14,8 @@ import httpx
 from playwright.sync_api import expect, sync_playwright
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "inbox.png"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

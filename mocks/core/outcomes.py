@@ -16,6 +16,10 @@ Other codes are plain numbers: delivered.
 
 Then the control API's rules (newest first), then the account's carrier profile, then the
 engine's defaults.
+
++7 900 000 ABBB is a real mobile range and a common placeholder, so the range can be moved to
+another prefix or switched off in the configuration ([magic] prefix, enabled), and a message
+whose fate a magic code or a rule chose says so (`decided_by`): its Outcome carries the cause.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from sms_mocks.core.delivery import DELIVER, Outcome
@@ -42,12 +47,28 @@ _TOKEN = re.compile(r"mock:(\d{4})(?!\d)")
 _SPECIAL = {0: DELIVER, 1: NEVER_ANSWERS, 2: STUCK, 3: READ}
 
 
-def magic_code(digits: str) -> int | None:
-    """ABBB of a number in the reserved range, else None."""
-    if len(digits) != 11 or not digits.startswith(MAGIC_PREFIX):
+# Who decided a message's fate (Outcome.cause); Outcome.source is then the magic code ABBB,
+# or the rule's id.
+BY_NUMBER = 1
+BY_TOKEN = 2
+BY_RULE = 3
+
+
+def magic_code(digits: str, prefix: str | None = MAGIC_PREFIX) -> int | None:
+    """ABBB of a number in the reserved range (`prefix` and four digits), else None; a prefix
+    of None switches the range off."""
+    if prefix is None or len(digits) != len(prefix) + 4 or not digits.startswith(prefix):
         return None
-    tail = digits[7:]
-    return int(tail) if tail.isdigit() else None
+    tail = digits[-4:]
+    return int(tail) if tail.isascii() and tail.isdigit() else None
+
+
+def check_prefix(prefix: str) -> str:
+    """A magic range prefix as the configuration gives it; ValueError says what is wrong."""
+    if not (isinstance(prefix, str) and prefix.isascii() and prefix.isdigit()
+            and 1 <= len(prefix) <= 11):
+        raise ValueError(f"the magic prefix is 1 to 11 digits, not {prefix!r}")
+    return prefix
 
 
 def token_code(text: str) -> int | None:
@@ -70,6 +91,20 @@ def outcome_for(code: int) -> Outcome | None:
     if kind == 3:
         return Outcome(polls=max(n, 1))
     return None
+
+
+@cache  # at most two causes x 10,000 codes: every message with one code shares its outcome
+def decided(code: int, cause: int) -> Outcome | None:
+    """outcome_for(code), marked as chosen by a magic number (BY_NUMBER) or token (BY_TOKEN)."""
+    found = outcome_for(code)
+    return None if found is None else replace(found, cause=cause, source=code)
+
+
+@cache
+def refused_by(code: int, cause: int) -> Outcome:
+    """What a recipient refused by an 8BBB code keeps as its outcome: never run (it is refused
+    on acceptance), only there to say who refused it."""
+    return Outcome(cause=cause, source=code)
 
 
 def recipient_err(code: int | None) -> int:
@@ -107,6 +142,7 @@ class OutcomeRule:
     provider: str | None = None
     account: str | None = None
     phone: str | None = None
+    decided: Outcome = DELIVER  # `outcome`, marked as this rule's (rule_from_spec sets it)
 
     def matches(self, provider: str, login: str, phone: str) -> bool:
         return ((self.provider is None or self.provider == provider)
@@ -145,7 +181,8 @@ def rule_from_spec(spec: Any, rule_id: int, providers: Iterable[str]) -> Outcome
     shown: dict[str, Any] = {"id": rule_id, "provider": provider, "account": account,
                              "phone": phone, "outcome": kind, "err": err,
                              "progression": {"after": after, "n": n}}
-    return OutcomeRule(rule_id, outcome, shown, provider, account, phone)
+    return OutcomeRule(rule_id, outcome, shown, provider, account, phone,
+                       replace(outcome, cause=BY_RULE, source=rule_id))
 
 
 def _optional_str(spec: dict[str, Any], key: str) -> str | None:
@@ -196,8 +233,62 @@ def _outcome(kind: str, err: int, after: str, n: float | int | None) -> Outcome:
 
 def first_match(rules: list[OutcomeRule], provider: str, login: str,
                 phone: str) -> Outcome | None:
-    """The newest rule's outcome for this message, if a rule matches."""
+    """The newest rule's outcome for this message (marked as the rule's), if a rule matches."""
     for rule in reversed(rules):
         if rule.matches(provider, login, phone):
-            return rule.outcome
+            return rule.decided
+    return None
+
+
+# saying why -----------------------------------------------------------------------------
+def code_effect(code: int) -> str:
+    """What a magic code does, in a phrase."""
+    kind, n = divmod(code, 1000)
+    if kind == 0 and n in _EFFECTS:
+        return _EFFECTS[n]
+    if kind == 1 and n:
+        return f"undelivered, err {n}"
+    if kind == 2:
+        return "delivered at once" if n == 0 else f"delivered {n} s after acceptance"
+    if kind == 3:
+        return f"delivered on status read {max(n, 1)}"
+    if kind == 8 and n:
+        return f"refused on acceptance, err {n}"
+    if kind == 9 and n:
+        return "the whole send refused"
+    return "not a special code: the usual course"
+
+
+_EFFECTS = {0: "delivered", 1: "never answered: expires when its validity ends",
+            2: "stuck at the operator, never reported", 3: "delivered, then read"}
+
+
+def effect(outcome: Outcome) -> str:
+    """What an outcome does, in a phrase: a rule's, say."""
+    final = outcome.final
+    if final is State.SENT:
+        return "held at the operator until moved by hand"
+    if final is State.EXPIRED:
+        return "never answered: expires when its validity ends"
+    what = f"undelivered, err {outcome.err}" if final is State.UNDELIVERED else final.label
+    if outcome.polls:
+        return f"{what} on status read {outcome.polls}"
+    if outcome.report_seconds is not None:
+        seconds = outcome.report_seconds
+        return f"{what} at once" if seconds == 0 else f"{what} {seconds:g} s after sending"
+    return what
+
+
+def decided_by(outcome: Outcome | None, phone: str) -> str | None:
+    """Why a message went the way it did, when a magic number, a token or an outcome rule
+    chose it: "magic number 79000000001 (never answered: ...)", "outcome rule 3 (...)"."""
+    if outcome is None or not outcome.cause:
+        return None
+    cause, source = outcome.cause, outcome.source
+    if cause == BY_NUMBER:
+        return f"magic number {phone} ({code_effect(source)})"
+    if cause == BY_TOKEN:
+        return f"the text's {TOKEN}{source:04d} ({code_effect(source)})"
+    if cause == BY_RULE:
+        return f"outcome rule {source} ({effect(outcome)})"
     return None

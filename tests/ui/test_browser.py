@@ -4,30 +4,17 @@ send.php appears as a bubble, and turns delivered when the clock moves, with no 
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
-CHROMIUM = os.environ.get("SMS_MOCKS_CHROMIUM", "/usr/bin/chromium")
-# Headless, and quiet: the machine's network is closed, so no background connections.
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
+pytestmark = [pytest.mark.slow, pytest.mark.external]  # Chromium, driven by Playwright
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:

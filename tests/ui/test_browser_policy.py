@@ -5,34 +5,24 @@ another origin can neither steer the emulator with the inbox's cookie nor frame 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient, Sandbox
 from tests.addresses import non_loopback_ipv4
 
-CHROMIUM = os.environ.get("SMS_MOCKS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+pytestmark = [pytest.mark.slow, pytest.mark.external]  # Chromium, driven by Playwright
+
 TOKEN = "t0k-browser"
 # Records what the page's policy blocks, from before the page's own script runs.
 WATCH = """window.violations = [];
 document.addEventListener("securitypolicyviolation",
   (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

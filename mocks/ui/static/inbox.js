@@ -7,8 +7,12 @@ const state = {
   inbound: [],          // injected replies
   phone: null,          // the open conversation
   selected: null,       // the message in the detail pane
+  picked: false,        // a person chose them; until then the newest conversation is open
   filters: {},
 };
+
+// Each provider's name for people, by its name in the data: the page is given them.
+const PROVIDERS = JSON.parse(document.body.dataset.providers || "{}");
 
 const $ = (id) => document.getElementById(id);
 
@@ -116,18 +120,58 @@ function conversations() {
     .sort((a, b) => b.list.at(-1).id - a.list.at(-1).id);
 }
 
+function providerName(provider) {
+  return PROVIDERS[provider] || provider;
+}
+
+// Until a person picks one, the newest conversation is open, with its newest message in the
+// detail pane: the page never opens on an empty pane when there is something to show.
+function openNewest(threads) {
+  if (state.picked && threads.some((t) => t.phone === state.phone)) return;
+  state.picked = false;  // the picked one is gone (a filter, a reset): follow the newest
+  const newest = threads[0];
+  if (!newest) {
+    state.phone = state.selected = null;
+    return;
+  }
+  const last = newest.list.at(-1);
+  state.phone = newest.phone;
+  if (state.selected !== last.id) {
+    state.selected = last.id;
+    guarded(() => loadSelected(last));
+  }
+}
+
 function render() {
   const threads = conversations();
+  openNewest(threads);
   $("empty").hidden = threads.length > 0;
   $("threads").innerHTML = threads.map(({phone, list}) => {
     const last = list.at(-1);
+    const providers = [...new Set(list.map((m) => providerName(m.provider)))];
     return `<li data-phone="${escapeHtml(phone)}" class="${phone === state.phone ? "active" : ""}">
       <span class="phone">+${escapeHtml(phone)}</span>
       <span class="count status-${last.status}">${list.length} · ${last.status}</span>
+      <span class="providers">${providers.map((name) => `<span class="tag">${
+        escapeHtml(name)}</span>`).join("")}</span>
       <span class="preview">${escapeHtml(last.text)}</span></li>`;
   }).join("");
   renderThread(threads.find((t) => t.phone === state.phone));
   renderDetail();
+}
+
+// The text, with the one-time code the server found in it (`code`) marked where it stands
+// alone, as the server's own rule has it.
+function textHtml(message) {
+  const {text, code} = message;
+  if (!code) return escapeHtml(text);
+  const digits = code.replace(/[^\p{N}]/gu, "");
+  const found = new RegExp(`(?<![\\p{L}\\p{N}_])${digits}(?![\\p{L}\\p{N}_])`, "u")
+    .exec(text);
+  if (!digits || !found) return escapeHtml(text);
+  return escapeHtml(text.slice(0, found.index))
+    + `<mark class="otp" title="the one-time code">${escapeHtml(code)}</mark>`
+    + escapeHtml(text.slice(found.index + found[0].length));
 }
 
 function timeOf(iso) {
@@ -141,11 +185,14 @@ function bubble(message) {
   const encoding = message.encoding || "";
   return `<li class="bubble${message.id === state.selected ? " selected" : ""}"
       data-id="${message.id}" data-status="${message.status}">
-    <div class="from">${escapeHtml(message.provider)} · ${escapeHtml(message.sender || "—")}
-      · ${escapeHtml(message.account)}</div>
-    <div class="text">${escapeHtml(message.text)}</div>
+    <div class="from">${escapeHtml(providerName(message.provider))}
+      · ${escapeHtml(message.sender || "—")} · ${escapeHtml(message.account)}</div>
+    <div class="text">${textHtml(message)}</div>
+    ${message.text_hint ? `<div class="charset">${escapeHtml(message.text_hint)}</div>` : ""}
     <div class="meta">${escapeHtml(encoding)} · ${message.parts}
       part${message.parts === 1 ? "" : "s"} · ${escapeHtml(message.cost)}</div>
+    ${message.decided_by
+      ? `<div class="decided">decided by ${escapeHtml(message.decided_by)}</div>` : ""}
     <ol class="timeline">${steps}</ol></li>`;
 }
 
@@ -180,14 +227,38 @@ function renderDetail() {
   $("detail").hidden = !message;
   $("account").hidden = !message;
   if (!message) return;
+  // One id of ours, and beside it the one the client was given (the provider's own id).
   $("detail-id").textContent = `#${message.id}`;
-  const fields = ["provider", "account", "ext_id", "phone", "sender", "status", "err",
-                  "channel", "encoding", "parts", "cost", "created_at", "send_at",
-                  "valid_until", "code"];
+  $("detail-ext-id").textContent = `${providerName(message.provider)} id ${message.ext_id}`;
+  $("detail-decided").hidden = !message.decided_by;
+  $("detail-decided").textContent = message.decided_by ? `Decided by ${message.decided_by}` : "";
+  $("detail-charset").hidden = !message.text_hint;
+  $("detail-charset").textContent = message.text_hint || "";
+  renderActions(message);
+  const fields = ["provider", "account", "phone", "sender", "status", "err", "channel",
+                  "encoding", "parts", "cost", "created_at", "send_at", "valid_until", "code"];
   $("detail-fields").innerHTML = fields
     .filter((name) => message[name] !== undefined && message[name] !== null)
     .map((name) => `<dt>${name}</dt><dd>${escapeHtml(message[name])}</dd>`).join("");
   $("account-name").textContent = `${message.provider}/${message.account}`;
+}
+
+// Only what the control API would do to this message: a message that has not ended can be
+// delivered, failed or expired; a delivered one read; an ended one nothing.
+function renderActions(message) {
+  const open = message.status === "queued" || message.status === "sent";
+  const readable = message.status === "delivered";
+  $("deliver").hidden = !open;
+  $("fail-form").hidden = !open;
+  $("expire").hidden = !open;
+  $("read").hidden = !readable;
+  $("actions").hidden = !open && !readable;
+  $("no-actions").hidden = open || readable;
+  $("no-actions").textContent = `The message is ${message.status}: nothing left to do.`;
+}
+
+function loadSelected(message) {
+  return Promise.all([loadRaw(message), loadAccount(message)]);
 }
 
 // The request that created a message: the newest journal entry of its account whose answer
@@ -242,6 +313,11 @@ async function refreshMessage(id) {
     state.messages.delete(id);
   }
   render();
+  // the journal writes a request down once it is answered, maybe after its message's event
+  const shown = state.messages.get(state.selected);
+  if (id === state.selected && shown && $("detail-request").textContent === "—") {
+    loadRaw(shown);
+  }
 }
 
 function follow() {
@@ -292,6 +368,13 @@ function wire() {
     const item = event.target.closest("li[data-phone]");
     if (!item) return;
     state.phone = item.dataset.phone;
+    state.picked = true;
+    const thread = conversations().find((t) => t.phone === state.phone);
+    const last = thread && thread.list.at(-1);
+    if (last && state.messages.get(state.selected)?.phone !== state.phone) {
+      state.selected = last.id;
+      guarded(() => loadSelected(last));
+    }
     render();
   });
 
@@ -299,9 +382,10 @@ function wire() {
     const item = event.target.closest("li[data-id]");
     if (!item) return;
     state.selected = Number(item.dataset.id);
+    state.picked = true;
     const message = state.messages.get(state.selected);
     render();
-    guarded(() => Promise.all([loadRaw(message), loadAccount(message)]));
+    guarded(() => loadSelected(message));
   });
 
   document.querySelectorAll("[data-advance]").forEach((button) => {
@@ -316,13 +400,16 @@ function wire() {
     if (!confirm("Forget every message and restore the configured accounts?")) return;
     await api("POST", "/_mock/reset");
     state.phone = state.selected = null;
+    state.picked = false;
     await loadAll();
   }));
 
-  $("deliver").addEventListener("click", () => guarded(async () => {
-    await api("POST", `/_mock/messages/${state.selected}/deliver`);
-    await refreshMessage(state.selected);
-  }));
+  for (const action of ["deliver", "read", "expire"]) {
+    $(action).addEventListener("click", () => guarded(async () => {
+      await api("POST", `/_mock/messages/${state.selected}/${action}`);
+      await refreshMessage(state.selected);
+    }));
+  }
   $("fail-form").addEventListener("submit", (event) => {
     event.preventDefault();
     guarded(async () => {
@@ -392,7 +479,7 @@ async function updateAccount(fields) {
   await loadAccount(message);
 }
 
-// A link may carry filters: /_mock/ui/?account=alex&provider=smsc
+// A link may carry filters: /_mock/ui/?account=alex&provider=<name>
 function filtersFromAddress() {
   const given = new URLSearchParams(location.search);
   for (const field of $("filters").elements) {

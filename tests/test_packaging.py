@@ -31,3 +31,12 @@ def test_nothing_imports_the_folder_name() -> None:
                  for path in (ROOT / folder).rglob("*.py")
                  if OLD_NAME.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_py_typed_ships_so_users_type_checkers_read_the_annotations() -> None:
+    """PEP 561: the marker in the package's folder, and in its package data (else the wheel
+    leaves it out)."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "py.typed" in setuptools["package-data"]["sms_mocks"]
+    marker = ROOT / "mocks" / "py.typed"
+    assert marker.is_file() and marker.read_bytes() == b""  # empty: the whole package is typed

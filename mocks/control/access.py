@@ -37,16 +37,12 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
-from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlsplit
 
-from sms_mocks.hosts import REAL_HOSTS
-from sms_mocks.http import Receive, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-Scope = dict[str, Any]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
+from sms_mocks.seam.hosts import real_hosts
 
 PREFIX = "/_mock"
 COOKIE = "sms_mocks_token"
@@ -85,7 +81,7 @@ class Gate:
     def __init__(self, token: str | None) -> None:
         self.token = token.encode() if token else None
 
-    async def __call__(self, app: App, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         if _open(scope):
             await app(scope, receive, send)
             return
@@ -199,7 +195,7 @@ def _unsupported_type(scope: Scope) -> bool:
 def _local_name(host: str) -> bool:
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     name = name.strip("[]").rstrip(".")
-    if "." not in name or name.endswith(".localhost") or name in REAL_HOSTS:
+    if "." not in name or name.endswith(".localhost") or name in real_hosts():
         return True  # a public site's name (what rebinding needs) has a dot
     try:
         ipaddress.ip_address(name)
@@ -232,7 +228,7 @@ def _setting_cookie(send: Send, token: bytes) -> Send:
     cookie = (f"{COOKIE}={quote(token, safe='')}; Path={PREFIX}; HttpOnly; "
               "SameSite=Strict").encode("latin-1")
 
-    async def sending(message: dict[str, Any]) -> None:
+    async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
             message = {**message, "headers": [*message.get("headers", ()),
                                               (b"set-cookie", cookie)]}

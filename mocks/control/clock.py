@@ -14,10 +14,8 @@ from starlette.routing import Route
 
 from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from sms_mocks.control.openapi import ERROR, json_response
-from sms_mocks.control.views import iso
+from sms_mocks.core.clock import MAX_SPEED, iso
 from sms_mocks.core.gateway import Gateway
-
-MAX_SPEED = 10_000.0  # a day in under nine seconds; faster is not a clock a test can follow
 
 
 def clock_view(gateway: Gateway) -> dict[str, Any]:

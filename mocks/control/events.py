@@ -31,8 +31,8 @@ from starlette.routing import Route
 from sms_mocks.control import params
 from sms_mocks.control.handlers import BadRequest, error, runtime_of
 from sms_mocks.control.inbound import inbound_view
-from sms_mocks.control.openapi import ERROR
-from sms_mocks.control.views import iso
+from sms_mocks.control.openapi import ERROR, PROVIDER_NAMES
+from sms_mocks.core.clock import iso
 from sms_mocks.core.events import StatusEvent
 from sms_mocks.core.inbound import Inbound
 from sms_mocks.core.messages import Message, State
@@ -165,7 +165,7 @@ paths: dict[str, Any] = {
                        "behind; a comment as heartbeat. Ends after `timeout` s or `limit` "
                        "events.",
         "parameters": [
-            _query("provider", "smsc, smspager or targetsms", {"type": "string"}),
+            _query("provider", PROVIDER_NAMES, {"type": "string"}),
             {**_query("account", "an account's login; repeat for any of several",
                       {"type": "array", "items": {"type": "string"}}),
              "style": "form", "explode": True},

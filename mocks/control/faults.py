@@ -1,4 +1,4 @@
-"""/_mock/faults: fault rules made, listed and deleted over the control API (README "Faults")."""
+"""/_mock/faults: fault rules made, listed and deleted over the control API (docs/faults.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sms_mocks.control.handlers import error
+from sms_mocks.asgi.http import BodyTooLarge, read_body
+from sms_mocks.control.handlers import error, runtime_of
+from sms_mocks.core.endpoints import names as endpoint_names
 from sms_mocks.faults.rules import (
     ACTIONS,
     DISTRIBUTIONS,
@@ -19,13 +21,12 @@ from sms_mocks.faults.rules import (
     FaultSpecError,
 )
 from sms_mocks.faults.targets import PATHS, PROVIDERS
-from sms_mocks.http import BodyTooLarge, read_body
 
 MAX_SPEC = 64 * 1024
 
 
 def _book(request: Request) -> Book:
-    return request.app.state.runtime.faults  # type: ignore[no-any-return]
+    return runtime_of(request).faults
 
 
 
@@ -80,7 +81,9 @@ _SPEC = {
     "properties": {
         "action": {"type": "string", "enum": list(ACTIONS)},
         "provider": {"type": "string", "enum": list(PROVIDERS)},
-        "endpoint": {"type": "string", "enum": list(PATHS)},
+        "endpoint": {"type": "string", "enum": endpoint_names(PATHS),
+                     "description": "a provider path, or its last part where that is "
+                                    "unambiguous (send.php)"},
         "account": {"type": "string", "description": "the login"},
         "phone": {"type": "string", "description": "a number the request sends to"},
         "text": {"type": "string", "description": "a substring of a text it sends, any case"},
@@ -88,7 +91,7 @@ _SPEC = {
         "probability": {"type": "number", "minimum": 0, "maximum": 1},
         "seed": {"type": "integer"},
         "code": {"oneOf": [{"type": "integer"}, {"type": "string"}],
-                 "description": "error: a documented code (TargetSMS: a text's name)"},
+                 "description": "error: a documented code (or the short name of a text)"},
         "status": {"type": "integer", "enum": list(STATUSES)},
         "retry_after": {"type": "integer", "minimum": 0},
         "distribution": {"type": "string", "enum": list(DISTRIBUTIONS)},

@@ -9,20 +9,18 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from sms_mocks.control.params import BadRequest as BadRequest  # what the routes raise
+from sms_mocks.control.params import json_object
+
 if TYPE_CHECKING:  # runtime imports the sink, which uses these helpers
-    from sms_mocks.runtime import Runtime
+    from sms_mocks.serving.runtime import Runtime
 
 Handler = Callable[[Request], Awaitable[JSONResponse]]
 
 
-class BadRequest(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime: Runtime = request.app.runtime  # Starlette's app attribute is untyped
+    return runtime
 
 
 def error(message: str, status: int = 400) -> JSONResponse:
@@ -30,8 +28,6 @@ def error(message: str, status: int = 400) -> JSONResponse:
 
 
 async def json_body(request: Request) -> dict[str, Any]:
-    from sms_mocks.control.params import json_object  # params imports BadRequest from here
-
     return await json_object(request)
 
 

@@ -15,11 +15,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
-from sms_mocks.control.openapi import ERROR, json_response
-from sms_mocks.control.views import iso
+from sms_mocks.control.openapi import ERROR, PROVIDER_NAMES, json_response
+from sms_mocks.core.clock import iso
 from sms_mocks.core.inbound import Inbound
 from sms_mocks.core.phones import parse
-from sms_mocks.providers.smsc import incoming
+from sms_mocks.seam import registry
 
 MAX_TEXT = 1000  # characters, as send.php's mes
 MAX_TO = 32
@@ -50,9 +50,11 @@ async def inject(request: Request) -> JSONResponse:
     account = runtime.gateway.accounts.get(provider, login)
     if account is None:
         raise BadRequest("no such account", 404)
-    url = account.callback_url if provider == "smsc" else ""
-    if url:
-        runtime.outbox.post(url, incoming.form(phone, text, to, account.callback_secret))
+    # an account of a provider that passes incoming SMS on, with a callback URL: POSTed there
+    form = registry.get(provider).inbound_form
+    url = account.callback_url if form is not None else ""
+    if form is not None and url:
+        runtime.outbox.post(url, form(phone, text, to, account.callback_secret))
     message = Inbound(runtime.inbound.new_id(), provider, login, phone, to, text,
                       runtime.gateway.now(), url)
     runtime.inbound.add(message)
@@ -81,17 +83,18 @@ def _filter(name: str, description: str) -> dict[str, Any]:
 paths: dict[str, Any] = {
     "/_mock/inbound": {
         "get": {"summary": "Injected incoming SMS, oldest first (the last 1000)",
-                "parameters": [_filter("provider", "smsc, smspager or targetsms"),
+                "parameters": [_filter("provider", PROVIDER_NAMES),
                                _filter("account", "the account's login")],
                 "responses": {"200": json_response("{inbound: [...]}", {
                     "type": "object",
                     "properties": {"inbound": {"type": "array", "items": _INBOUND}}})}},
         "post": {
-            "summary": "An SMS from `phone` to an account; SMSC POSTs it to its callback_url",
+            "summary": "An SMS from `phone` to an account; a provider that passes incoming SMS on "
+                       "POSTs it to the account's callback_url",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["provider", "login", "phone", "text"],
                 "properties": {
-                    "provider": {"type": "string", "enum": ["smsc", "smspager", "targetsms"]},
+                    "provider": {"type": "string", "description": PROVIDER_NAMES},
                     "login": {"type": "string"},
                     "phone": {"type": "string", "description": "the sender",
                               "example": "79991234567"},

@@ -22,15 +22,18 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sms_mocks.control.handlers import runtime_of
+from sms_mocks.control.openapi import PROVIDER_NAMES
+from sms_mocks.core.endpoints import paths_named
+from sms_mocks.faults.targets import PATHS
 from sms_mocks.journal.reading import bare, provider_of, read, view
-from sms_mocks.journal.recorder import Record
+from sms_mocks.seam import registry
+from sms_mocks.seam.exchange import Record
 
 if TYPE_CHECKING:
-    from sms_mocks.journal.reading import Reading
     from sms_mocks.journal.recorder import Journal, Raw
-    from sms_mocks.runtime import Runtime
+    from sms_mocks.seam.exchange import Reading
+    from sms_mocks.serving.runtime import Runtime
 
-PROVIDERS = ("smsc", "smspager", "targetsms")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000  # a larger `limit` is taken as this
 SCAN = 1000  # records a read parses to apply the account, endpoint or refused filter
@@ -142,8 +145,8 @@ def _filters(query: dict[str, str]) -> tuple[int, dict[str, str], bool | None]:
         raise BadQuery("limit is 0 or more")
     limit = min(limit, MAX_LIMIT)
     provider = query.get("provider", "")
-    if provider and provider not in PROVIDERS:
-        raise BadQuery(f"provider is one of {', '.join(PROVIDERS)}")
+    if provider and provider not in registry.names():
+        raise BadQuery(f"provider is one of {', '.join(registry.names())}")
     refused_text = query.get("refused", "").lower()
     if refused_text and refused_text not in _BOOLEANS:
         raise BadQuery("refused is true or false")
@@ -171,14 +174,15 @@ def _before(query: dict[str, str]) -> int | None:
 
 
 def _matches(record: Record, reading: Reading, wanted: dict[str, str],
-             refused: bool | None) -> bool:
+             refused: bool | None, paths: frozenset[str] = frozenset()) -> bool:
+    """`paths`: what the endpoint filter names, read as fault rules read it
+    (core/endpoints.py): send.php and /sys/send.php alike."""
     if "account" in wanted and wanted["account"] not in (
             reading.login, reading.account.login if reading.account is not None else None):
         return False
     endpoint = wanted.get("endpoint")
-    if endpoint is not None and endpoint not in (record.path, record.path.lstrip("/"),
-                                                 reading.endpoint,
-                                                 record.path.rsplit("/", 1)[-1]):
+    if endpoint is not None and not (record.path == endpoint or reading.endpoint == endpoint
+                                     or record.path in paths):
         return False
     return refused is None or reading.refused is refused
 
@@ -195,6 +199,8 @@ def entries(runtime: Runtime, limit: int, wanted: dict[str, str], refused: bool 
         return found, None, 0
     provider = wanted.get("provider")
     filtered = "account" in wanted or "endpoint" in wanted or refused is not None
+    paths = frozenset(paths_named(wanted["endpoint"], PATHS)) if "endpoint" in wanted \
+        else frozenset()
     parsed = 0
     records = newest_first(runtime.journal, before)
     for looked, raw in enumerate(records, 1):
@@ -205,7 +211,7 @@ def entries(runtime: Runtime, limit: int, wanted: dict[str, str], refused: bool 
                 parsed += 1
                 quick = _reading(runtime, record, explain=False)
                 reading = quick if quick is not None else bare(record)
-                if not _matches(record, reading, wanted, refused):
+                if not _matches(record, reading, wanted, refused, paths):
                     reading = None
                 elif quick is not None:
                     reading = _reading(runtime, record) or bare(record)
@@ -259,8 +265,8 @@ paths: dict[str, Any] = {
                                 f"{MAX_LIMIT})", {"type": "integer", "minimum": 0}),
                 _query("before", "only requests with a smaller seq: the `next` of the page "
                                  "before", {"type": "integer", "minimum": 0}),
-                _query("provider", "smsc, smspager or targetsms",
-                       {"type": "string", "enum": list(PROVIDERS)}),
+                _query("provider", PROVIDER_NAMES,
+                       {"type": "string", "enum": list(registry.names())}),
                 _query("account", "the login the request named or resolved to",
                        {"type": "string"}),
                 _query("endpoint", "a path (/sys/send.php), its last part (send.php) or a "

@@ -16,13 +16,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sms_mocks.config import DEFAULT_RULES, ConfigError, _limit_overrides
 from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from sms_mocks.control.openapi import ERROR, json_response
+from sms_mocks.core.account_specs import Catalogue, SpecError, limit_overrides
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Gateway
+from sms_mocks.seam import registry
 
 MAX_NUMBER = 1e9  # requests, seconds: past this a limit means nothing
+
+
+def _catalogue() -> Catalogue:
+    return Catalogue.of(registry.providers())  # live: a provider registered later counts
 
 
 def _account(request: Request) -> tuple[Gateway, Account]:
@@ -36,7 +41,7 @@ def _account(request: Request) -> tuple[Gateway, Account]:
 
 def limits_view(gateway: Gateway, account: Account) -> dict[str, Any]:
     rules = {}
-    for name in DEFAULT_RULES:
+    for name in _catalogue().rules:
         default = gateway.limits.rule(name)
         rules[name] = {**asdict(gateway.rule(name, account)),
                        "overridden": name in account.limits,
@@ -49,8 +54,8 @@ def _checked(name: str, change: Any) -> dict[str, Any] | None:
     if change is None:
         return None
     try:
-        _limit_overrides({name: change})
-    except ConfigError as exc:
+        limit_overrides({name: change}, _catalogue())
+    except SpecError as exc:
         raise BadRequest(str(exc)) from None
     table = {"enabled": change} if isinstance(change, bool) else dict(change)
     for field, value in table.items():
@@ -101,7 +106,7 @@ paths: dict[str, Any] = {
             "parameters": _PATH,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object",
-                "properties": {name: _CHANGE for name in DEFAULT_RULES},
+                "properties": {name: _CHANGE for name in _catalogue().rules},
                 "additionalProperties": False}}}},
             "responses": {"200": json_response("limits"), "400": ERROR, "404": ERROR}},
     },

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# How a provider is named in a query or a body (the registry has the list).
+PROVIDER_NAMES = "a provider's name, as its accounts carry it"
+
 _ERROR = {"description": "error", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"error": {"type": "string"}}}}}}
 
@@ -29,6 +32,12 @@ _MESSAGE = {
         "err": {"type": "integer"}, "created_at": {"type": "string"},
         "send_at": {"type": "string"}, "valid_until": {"type": "string"},
         "status_at": {"type": "string"}, "timeline": {"type": "array", "items": {"type": "object"}},
+        "decided_by": {"type": "string", "nullable": True,
+                       "description": "what chose its fate when not the usual course: a magic "
+                                      "number or mock: token, or an outcome rule; or null"},
+        "text_hint": {"type": "string", "nullable": True,
+                      "description": "a hint when the text looks like UTF-8 read as "
+                                     "windows-1251, or null"},
     },
 }
 
@@ -36,7 +45,7 @@ _ACCOUNT_IN = {
     "type": "object",
     "required": ["provider", "login"],
     "properties": {
-        "provider": {"type": "string", "enum": ["smsc", "smspager", "targetsms"]},
+        "provider": {"type": "string", "description": PROVIDER_NAMES},
         "login": {"type": "string"}, "password": {"type": "string"},
         "balance": {"type": "string", "example": "1000.00"}, "currency": {"type": "string"},
         "credit": {"type": "string"}, "api_keys": {"type": "array", "items": {"type": "string"}},
@@ -51,11 +60,11 @@ _ACCOUNT_IN = {
         "packages": {"type": "object", "additionalProperties": {"type": "integer"}},
         "blocked": {"type": "boolean"}, "tz": {"type": "integer"},
         "limits": {"type": "object"},
-        "test_mode": {"type": "boolean", "description": "SMSC virtual sending"},
+        "test_mode": {"type": "boolean", "description": "virtual sending: accepted, never sent"},
         "callback_url": {"type": "string"}, "callback_secret": {"type": "string"},
         "carrier": {"type": "string", "enum": ["healthy", "flaky", "slow", "dead", "throttling"],
                     "description": "delivery profile for messages accepted from now on"},
-        "notify_groups": {"type": "object", "description": "SMSC ping.php job groups",
+        "notify_groups": {"type": "object", "description": "ping.php notification job groups",
                           "additionalProperties": {"type": "object", "required": ["contacts"],
                                                    "properties": {
             "contacts": {"type": "array", "items": {"type": "string"}},
@@ -97,7 +106,7 @@ def _base_paths() -> dict[str, Any]:
                            "`next`, when present, is the id to pass as `before` for older "
                            "ones.",
             "parameters": [
-                _filter("provider", "smsc, smspager or targetsms"),
+                _filter("provider", PROVIDER_NAMES),
                 _filter("account", "the account's login"),
                 _filter("phone", "digits the number contains"),
                 _filter("status", "queued, sent, delivered, undelivered, expired, "

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sms_mocks.config import PROVIDERS
 from sms_mocks.control.handlers import BadRequest, guarded, json_body, runtime_of
 from sms_mocks.control.views import message_view
 from sms_mocks.core.messages import Message, State
 from sms_mocks.core.outcomes import MAX_POLLS, MAX_SECONDS, OUTCOMES, PROGRESSIONS, rule_from_spec
+from sms_mocks.seam import registry
 
 MAX_RULES = 10_000  # a runaway test cannot make every send scan a million rules
 
@@ -46,7 +46,7 @@ async def add_rule(request: Request) -> JSONResponse:
     if len(rules) >= MAX_RULES:
         raise BadRequest(f"at most {MAX_RULES} outcome rules", 409)
     try:
-        rule = rule_from_spec(body, _next_rule_id(request), PROVIDERS)
+        rule = rule_from_spec(body, _next_rule_id(request), registry.names())
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
     rules.append(rule)
@@ -106,7 +106,7 @@ async def fail(request: Request) -> JSONResponse:
     body = await json_body(request)
     err = body.get("err")
     if isinstance(err, bool) or not isinstance(err, int) or not 1 <= err <= 999:
-        raise BadRequest("err: a whole number 1..999 (SMSC's delivery error codes)")
+        raise BadRequest("err: a whole number 1..999 (a delivery error code)")
     return _end(request, _message(request), State.UNDELIVERED, err)
 
 
@@ -121,7 +121,7 @@ _ERROR = {"description": "error", "content": {"application/json": {"schema": {
 _RULE_IN = {
     "type": "object",
     "properties": {
-        "provider": {"type": "string", "enum": list(PROVIDERS)},
+        "provider": {"type": "string", "enum": list(registry.names())},
         "account": {"type": "string", "description": "a login"},
         "phone": {"type": "string"},
         "outcome": {"type": "string", "enum": list(OUTCOMES), "default": "delivered"},

@@ -12,11 +12,18 @@ from typing import Any
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
-from sms_mocks.control.handlers import BadRequest
-from sms_mocks.http import BODY_SECONDS, BodyTooLarge, read_body
+from sms_mocks.asgi.http import BODY_SECONDS, BodyTooLarge, read_body
 
 MAX_JSON = 1024 * 1024  # bytes of a control JSON body
 MAX_DEPTH = 64  # arrays and objects inside one another; json.loads recurses once a level
+
+
+class BadRequest(Exception):
+    """Bad input to a control route: answered as `{"error": message}` with `status`."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def number(query: QueryParams, name: str, default: float, low: float, high: float) -> float:

@@ -27,11 +27,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from sms_mocks.asgi.http import BodyTooLarge, read_body
 from sms_mocks.control import params
 from sms_mocks.control.handlers import BadRequest, error, runtime_of
-from sms_mocks.control.views import iso
-from sms_mocks.http import BodyTooLarge, read_body
-from sms_mocks.outbox import HISTORY
+from sms_mocks.core.clock import iso
+from sms_mocks.outbound.outbox import HISTORY
 
 MAX_BODY = 64 * 1024
 KEPT = 1000  # requests kept a name

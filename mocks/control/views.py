@@ -1,21 +1,20 @@
-"""JSON views of core objects, shared by the control API and the pytest helpers; and the
-page of messages GET /_mock/messages answers."""
+"""JSON views of messages, shared by the control API and the pytest helpers; and the page of
+messages GET /_mock/messages answers. (An account's view is its spec: core/account_specs.)"""
 
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
 
 from sms_mocks.control.handlers import BadRequest
 from sms_mocks.control.otp import one_time_code
-from sms_mocks.core.accounts import Account
-from sms_mocks.core.clock import LATEST
+from sms_mocks.core.clock import iso
 from sms_mocks.core.messages import Message, MessageStore, State
+from sms_mocks.core.mojibake import hint
+from sms_mocks.core.outcomes import decided_by
 
 DEFAULT_LIMIT = 1000  # messages a page holds unless `limit` says otherwise
 MAX_LIMIT = 1000  # a larger `limit` is taken as this
@@ -24,27 +23,6 @@ PHONES = 256  # numbers a phone filter may match and still be read number by num
 FEW = 2000  # candidates so few that looking through them beats searching the numbers
 _LABELS = frozenset(s.label for s in State)
 _ID = attrgetter("id")
-
-
-_ISO: dict[int, str] = {}  # the last few thousand seconds written, for pages of messages
-
-
-def iso(ts: float) -> str:
-    # A clock set near the end of time gives later due dates; they read as its last second.
-    ts = min(ts, LATEST)
-    second = math.floor(ts)
-    if ts - second >= 1 - 1e-6:  # within a microsecond of the next: rounding may tip over
-        return _iso(ts)
-    text = _ISO.get(second)
-    if text is None:
-        if len(_ISO) >= 4096:
-            _ISO.clear()
-        text = _ISO[second] = _iso(second)
-    return text
-
-
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -71,34 +49,9 @@ def message_view(m: Message) -> dict[str, Any]:
         "timeline": [{"status": s.label, "at": iso(at), "err": err}
                      for s, at, err in m.timeline()],
         "extra": m.extra or {},
-    }
-
-
-def account_view(a: Account) -> dict[str, Any]:
-    return {
-        "provider": a.provider,
-        "login": a.login,
-        "balance": str(a.balance),
-        "currency": a.currency,
-        "credit": str(a.credit),
-        "api_keys": sorted(a.api_keys),
-        "tariff": {k: str(v) for k, v in a.tariff.prices.items()},
-        "senders": {k: v.value for k, v in a.senders.items()},
-        "stop_list": sorted(a.stop_list),
-        "groups": a.groups,
-        "closed": sorted(a.closed),
-        "banned_words": sorted(a.banned_words),
-        "packages": a.packages,
-        "blocked": a.blocked,
-        "tz": a.tz,
-        "limits": a.limits,
-        "test_mode": a.test_mode,
-        "callback_url": a.callback_url,
-        "callback_secret": a.callback_secret,
-        "carrier": a.carrier,
-        "notify_groups": {k: {"contacts": g.contacts, "fail_text": g.fail_text,
-                              "ok_text": g.ok_text, "sender": g.sender, "channel": g.channel}
-                          for k, g in a.notify_groups.items()},
+        # why its fate is not the usual course: a magic number or token, an outcome rule
+        "decided_by": decided_by(m.outcome, m.phone),
+        "text_hint": hint(m.text),  # UTF-8 read as windows-1251, and what it meant
     }
 
 

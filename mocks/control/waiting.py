@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from sms_mocks.control import params
 from sms_mocks.control.handlers import BadRequest, guarded, runtime_of
-from sms_mocks.control.openapi import ERROR, MESSAGE, json_response
+from sms_mocks.control.openapi import ERROR, MESSAGE, PROVIDER_NAMES, json_response
 from sms_mocks.control.views import message_view
 from sms_mocks.core.events import StatusEvent
 from sms_mocks.core.messages import Message, State
@@ -75,11 +75,14 @@ async def wait(request: Request) -> JSONResponse:
             found.set_result(event.message)
 
     unsubscribe = gateway.events.subscribe(accepted, wanted)
+    runtime = runtime_of(request)
+    runtime.waiting += 1  # so a test knows its waiter blocked before it sends
     try:
         message = await asyncio.wait_for(found, timeout)
     except TimeoutError:
         raise BadRequest(f"no matching message within {timeout:g} s", 408) from None
     finally:
+        runtime.waiting -= 1
         unsubscribe()
     return JSONResponse(message_view(message))
 
@@ -97,7 +100,7 @@ paths: dict[str, Any] = {
                        "one; else the first accepted within `timeout` seconds; else 408.",
         "parameters": [
             _query("phone", "the recipient, in any form send.php takes (exact number)"),
-            _query("provider", "smsc, smspager or targetsms"),
+            _query("provider", PROVIDER_NAMES),
             {**_query("account", "an account's login; repeat for any of several",
                       {"type": "array", "items": {"type": "string"}}),
              "style": "form", "explode": True},

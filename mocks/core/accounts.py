@@ -22,9 +22,9 @@ class SenderState(Enum):
     REJECTED = "rejected"
 
 
-# A sender name that every account of a provider may use without registering it: SMSC's
-# default "SMSC.RU" (live service; fidelity notes), written in lower case.
-SHARED_SENDERS = {"smsc": "smsc.ru"}
+# Sender names that every account of a provider may use without registering them (casefolded),
+# by provider: each provider declares its own, and the registry puts them here.
+SHARED_SENDERS: dict[str, frozenset[str]] = {}
 
 @dataclass(slots=True)
 class Tariff:
@@ -113,7 +113,7 @@ class Account:
         return ""
 
     def sender_state(self, name: str) -> SenderState | None:
-        if name.casefold() == SHARED_SENDERS.get(self.provider):
+        if name.casefold() in SHARED_SENDERS.get(self.provider, ()):
             return SenderState.APPROVED  # open to every account of the provider, in any case
         return self.senders.get(name)
 

@@ -19,14 +19,15 @@ class Changes:
         self.accounts: set[Account] = set()  # by identity (Account has eq=False)
         self.messages: dict[int, Message] = {}
         self.deleted: set[int] = set()
+        self.retired: set[tuple[str, str]] = set()  # accounts removed, by (provider, login)
         self.dialect: set[str] = set()  # names in Gateway.dialect_state
         self.cleared = False  # everything was forgotten (a reset): the store starts over
         # Limit hits counted since the last commit, so that a rollback can take them back too.
         self.hits: list[tuple[Any, Hashable, float, object]] = []
 
     def __bool__(self) -> bool:
-        return bool(self.accounts or self.messages or self.deleted or self.dialect
-                    or self.cleared)
+        return bool(self.accounts or self.messages or self.deleted or self.retired
+                    or self.dialect or self.cleared)
 
     def message(self, message: Message) -> None:
         self.messages[message.id] = message
@@ -39,6 +40,7 @@ class Changes:
         """Everything was forgotten: what was pending no longer needs writing."""
         self.messages.clear()
         self.deleted.clear()
+        self.retired.clear()
         self.dialect.clear()
         self.cleared = True
 
@@ -52,5 +54,6 @@ class Changes:
         self.accounts.clear()
         self.messages.clear()
         self.deleted.clear()
+        self.retired.clear()
         self.dialect.clear()
         self.cleared = False

@@ -6,10 +6,13 @@ A single class covers the three modes: real (speed 1), accelerated (speed X) and
 
 from __future__ import annotations
 
+import math
 import time
+from datetime import UTC, datetime
 
 MAX_STEP = 100 * 365 * 24 * 3600.0  # a century per step
 LATEST = 253402300799.0  # 9999-12-31 23:59:59 UTC: later readings cannot be printed as dates
+MAX_SPEED = 10_000.0  # a day in under nine seconds; faster is not a clock a test can follow
 
 
 class Clock:
@@ -72,3 +75,24 @@ class Clock:
     def _rebase(self) -> None:
         self._base = self.now()
         self._real_base = time.monotonic()
+
+
+_ISO: dict[int, str] = {}  # the last few thousand seconds written, for pages of messages
+
+
+def iso(ts: float) -> str:
+    # A clock set near the end of time gives later due dates; they read as its last second.
+    ts = min(ts, LATEST)
+    second = math.floor(ts)
+    if ts - second >= 1 - 1e-6:  # within a microsecond of the next: rounding may tip over
+        return _iso(ts)
+    text = _ISO.get(second)
+    if text is None:
+        if len(_ISO) >= 4096:
+            _ISO.clear()
+        text = _ISO[second] = _iso(second)
+    return text
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -52,6 +52,11 @@ class Outcome:
     report_seconds: float | None = None
     queue_seconds: float | None = None
     polls: int = 0
+    # Who chose it, so a surprising fate can say why (core/outcomes.py: BY_NUMBER, BY_TOKEN,
+    # BY_RULE; 0 for the usual course) and `source`, its magic code or rule id. Outcomes are
+    # shared between messages, so this costs a message nothing.
+    cause: int = 0
+    source: int = 0
 
     def __post_init__(self) -> None:
         if self.final not in _ENDINGS:
@@ -84,7 +89,7 @@ class DeliveryEngine:
         message.state_at = message.created_at
         if self.events.active:
             self.events.emit(message, State.QUEUED, message.created_at, ERR_NONE)
-        outcome: Outcome = message.outcome or DELIVER  # type: ignore[assignment]
+        outcome = message.outcome or DELIVER
         delay = outcome.queue_seconds
         lane: tuple[str, float] | None = None
         if delay is None:  # the usual delay has a FIFO lane; an outcome's own goes to the heap
@@ -148,8 +153,8 @@ class DeliveryEngine:
     def poll(self, message: Message, at: float) -> None:
         """A client read the status of a message whose outcome waits for reads: the
         outcome.polls-th read (counted from acceptance) delivers it, before that read answers."""
-        outcome: Outcome = message.outcome  # type: ignore[assignment]
-        if message.state.final:
+        outcome = message.outcome
+        if outcome is None or message.state.final:
             return
         count = self._polls.get(message.id, 0) + 1
         if count < outcome.polls:
@@ -177,7 +182,7 @@ class DeliveryEngine:
             self._set(message, State.SENT, at, ERR_NONE)
             self._schedule_report(message, at)
         elif state is State.SENT:
-            outcome: Outcome = message.outcome or DELIVER  # type: ignore[assignment]
+            outcome = message.outcome or DELIVER
             if outcome.final is State.EXPIRED or at >= message.valid_until:
                 self._set(message, State.EXPIRED, at, ERR_NONE)
             elif outcome.final is State.READ:
@@ -193,7 +198,7 @@ class DeliveryEngine:
             self._set(message, State.READ, at, ERR_NONE)
 
     def _schedule_report(self, message: Message, sent_at: float) -> None:
-        outcome: Outcome = message.outcome or DELIVER  # type: ignore[assignment]
+        outcome = message.outcome or DELIVER
         if outcome.held:
             return  # no timer: stays "sent to operator" until the API or a status read moves it
         if outcome.final is State.EXPIRED:

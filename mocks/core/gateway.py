@@ -2,148 +2,40 @@
 
 Dialects authenticate through it, send and price through it, and read messages from it. It owns
 the clock, the accounts, the ledger, the message store, the delivery engine, the limits and the
-event bus; dialects own none of these.
+event bus; dialects own none of these. What a send would make is the planner's to say
+(planner.py); the gateway charges, stores and submits it.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
 from typing import Any
 
 from sms_mocks.core import carriers, outcomes
-from sms_mocks.core.accounts import Account, AccountRegistry, SenderState
+from sms_mocks.core.accounts import Account, AccountRegistry
 from sms_mocks.core.changes import Changes
 from sms_mocks.core.clock import Clock
-from sms_mocks.core.delivery import DeliveryEngine, Timings
+from sms_mocks.core.delivery import DELIVER, DeliveryEngine, Outcome, Timings
 from sms_mocks.core.events import EventBus
 from sms_mocks.core.ledger import Ledger
 from sms_mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
-from sms_mocks.core.messages import (
-    ERR_BAD_NUMBER,
-    ERR_NO_ROUTE,
-    ERR_NUMBER_FORBIDDEN,
-    ERR_NUMBER_LIMIT,
-    Message,
-    MessageStore,
-    State,
-)
+from sms_mocks.core.messages import Message, MessageStore, State
 from sms_mocks.core.money import ZERO
-from sms_mocks.core.numbering import NumberInfo
-from sms_mocks.core.phones import PhoneProblem, parse
-from sms_mocks.core.segments import segment, trim_to_parts
-from sms_mocks.core.translit import translit
+from sms_mocks.core.phones import parse
+from sms_mocks.core.planner import Planned, Planner, is_virtual, package_use
 
-# Channels billed by SMS part; the others (viber, e-mail, HLR, ...) count one unit a recipient.
-SEGMENTED_CHANNELS = frozenset({"sms", "flash"})
-
-
-class Refusal(Enum):
-    ACCOUNT_BLOCKED = "account_blocked"
-    SENDER_UNKNOWN = "sender_unknown"
-    SENDER_NOT_MODERATED = "sender_not_moderated"
-    TEXT_REJECTED = "text_rejected"  # the account's moderation refuses a word of the text
-    NO_FUNDS = "no_funds"
-    NO_PACKAGE = "no_package"  # the account pays by packages and none covers a number
-    PACKAGE_USED_UP = "package_used_up"  # the packages that cover a number are used up
-    BAD_NUMBERS = "bad_numbers"  # every recipient has a malformed number
-    UNDELIVERABLE = "undeliverable"  # every recipient is refused for another reason
-
-
-# Magic 9BBB codes refuse a send with REFUSALS[BBB - 1] (see outcomes.py).
-REFUSALS = tuple(Refusal)
-
-
-class SendRefused(Exception):
-    def __init__(self, reason: Refusal, ext_id: str | None = None, *,
-                 rejected: list[Rejected] | None = None, accepted: int = 0) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
-        self.ext_id = ext_id
-        self.rejected = rejected or []  # why each recipient was refused, when known
-        self.accepted = accepted  # recipients that would have been sent (refused for money)
-
-
-@dataclass(slots=True)
-class Item:
-    """One text to one or more recipients; a request may carry several (SMSC `list`)."""
-
-    phones: list[str]
-    text: str
-    sender: str | None = None
-    comment: str = ""  # kept for the history, never sent (SMSC's "\n~~~\n")
-    send_at: float | None = None  # this item's own time (SMSC's per-line tz); None: the request's
-
-
-@dataclass(slots=True)
-class SendRequest:
-    items: list[Item]
-    ext_id: str | None = None
-    send_at: float | None = None  # absolute, on the gateway's clock; None: now
-    valid_seconds: float | None = None
-    maxsms: int | None = None
-    translit: int = 0
-    channel: str = "sms"
-    per_number_rule: Rule | None = None  # SMSC's flood rule; None: not applied
-    pay_on_delivery: bool = False  # refund each message that ends undelivered
-    id_from_batch: bool = False  # without ext_id, name the send after its mailing id
-    units: int | None = None  # billed units a recipient (call seconds, binary parts); None:
-    #                           SMS parts for sms/flash, one for other channels
-    unit_seconds: int = 0  # with units: each unit is this many seconds of a per-minute price
-    encoding: str | None = None  # overrides the text's detected encoding ("binary")
-    extra: dict[str, str] | None = None  # kept on each message (see Message.extra)
-    spread: tuple[float, float] | None = None  # (period, every): recipients go out in equal
-    #                                            groups every `every` seconds over `period`
-
-
-@dataclass(slots=True)
-class Rejected:
-    raw: str
-    phone: str
-    info: NumberInfo | None
-    err: int
-
-
-@dataclass(slots=True)
-class SendResult:
-    ext_id: str
-    messages: list[Message]
-    rejected: list[Rejected]
-    parts: int  # SMS parts over all accepted recipients
-    cost: Decimal
-    balance: Decimal
-    batch: int = 0  # the mailing's server-wide id; 0 for a dry run
-    send_at: float = 0.0
-    accepted: int = 0  # recipients sent (or, for a dry run, that would be)
-
-
-class RecipientKind(Enum):
-    PHONE = "phone"
-    EMAIL = "email"
-    MESSENGER = "messenger"  # a Telegram @nick or #id
-    INVALID = "invalid"
-
-
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
-
-
-def recipient_kind(raw: str, channel: str) -> RecipientKind:
-    """E-mail goes to addresses, a Telegram bot also to @nick or #id; the rest to phones."""
-    text = raw.strip()
-    if channel == "mail":
-        return RecipientKind.EMAIL if _EMAIL.match(text) else RecipientKind.INVALID
-    if channel == "bot" and len(text) > 1 and text[0] in "@#":
-        return RecipientKind.MESSENGER
-    return RecipientKind.PHONE
-
-
-def _virtual(account: Account, request: SendRequest) -> bool:
-    """Test mode sends all but e-mail virtually: no operator, no charge, no package used."""
-    return account.test_mode and request.channel != "mail"
+# What a send is made of, where the dialects that send have always found it.
+from sms_mocks.core.planner import RecipientKind as RecipientKind
+from sms_mocks.core.planner import recipient_kind as recipient_kind
+from sms_mocks.core.sends import REFUSALS as REFUSALS
+from sms_mocks.core.sends import Item as Item
+from sms_mocks.core.sends import Refusal as Refusal
+from sms_mocks.core.sends import Rejected as Rejected
+from sms_mocks.core.sends import SendRefused as SendRefused
+from sms_mocks.core.sends import SendRequest as SendRequest
+from sms_mocks.core.sends import SendResult as SendResult
 
 
 def _groups(count: int, spread: tuple[float, float] | None) -> tuple[int, float]:
@@ -154,20 +46,6 @@ def _groups(count: int, spread: tuple[float, float] | None) -> tuple[int, float]
     period, every = spread
     groups = max(1, min(count, math.ceil(period / every)))
     return math.ceil(count / groups), every
-
-
-@dataclass(slots=True)
-class _Planned:
-    phone: str
-    info: NumberInfo | None
-    text: str
-    sender: str
-    parts: int
-    encoding: str
-    cost: Decimal
-    comment: str
-    magic: int | None  # the recipient's magic code, from its number or the text (outcomes)
-    send_at: float | None  # the item's own time, else the request's
 
 
 @dataclass(slots=True)
@@ -184,8 +62,7 @@ class Gateway:
     streaks: Streaks = field(init=False)
     in_flight: InFlight = field(default_factory=InFlight)
     blocker: ErrorBlocker = field(init=False)
-    _cost_cache: dict[tuple[Decimal, int, int], Decimal] = field(default_factory=dict)
-    _strings: dict[str, str] = field(default_factory=dict)
+    planner: Planner = field(init=False)  # what a send would make (planner.py)
     # What a dialect keeps beside messages (SMSC's templates, say), by a name it chooses;
     # emptied with everything else by clear().
     dialect_state: dict[str, Any] = field(default_factory=dict)
@@ -194,11 +71,14 @@ class Gateway:
     throttle: carriers.Throttle = field(default_factory=carriers.Throttle)
     # Set by a store (--data-dir) to note what it must write; None keeps everything in memory.
     changes: Changes | None = None
+    # Numbers this prefix and four digits carry a magic code; None switches the range off.
+    magic_prefix: str | None = outcomes.MAGIC_PREFIX
 
     def __post_init__(self) -> None:
         self.engine = DeliveryEngine(self.events, self.timings, on_final=self._settle)
         self.streaks = Streaks(self.clock)
         self.blocker = ErrorBlocker(self.clock)
+        self.planner = Planner(self.streaks)
 
     # time ------------------------------------------------------------------------------
     def now(self) -> float:
@@ -255,11 +135,11 @@ class Gateway:
                 ext_id = str(account.next_id())
         if account.blocked:
             raise SendRefused(Refusal.ACCOUNT_BLOCKED, ext_id)
-        planned, rejected = self._plan(account, request, ext_id)
+        planned, rejected = self.planner.plan(account, request, ext_id, self.magic_prefix)
         total = sum((p.cost for p in planned), ZERO)
         parts = sum(p.parts for p in planned)
-        virtual = _virtual(account, request)
-        packages = {} if virtual else self._package_use(account, planned, ext_id)
+        virtual = is_virtual(account, request)
+        packages = {} if virtual else package_use(account, planned, ext_id)
         if dry_run:
             return SendResult(ext_id or "", [], rejected, parts, total, account.balance,
                               accepted=len(planned))
@@ -300,11 +180,11 @@ class Gateway:
         return SendResult(ext_id, messages, rejected, parts, total, account.balance, batch,
                           send_at, len(messages))
 
-    def _outcome(self, account: Account, p: _Planned, message_id: int,
-                 leaves: float) -> outcomes.Outcome:
+    def _outcome(self, account: Account, p: Planned, message_id: int,
+                 leaves: float) -> Outcome:
         """A magic code, else the newest matching rule, else the carrier profile."""
         if p.magic is not None:
-            found = outcomes.outcome_for(p.magic)
+            found = outcomes.decided(p.magic, p.cause)
             if found is not None:
                 return found
         if self.outcome_rules:
@@ -314,141 +194,18 @@ class Gateway:
                 return found
         carrier = account.carrier
         if carrier == carriers.HEALTHY:
-            return outcomes.DELIVER
+            return DELIVER
         if carrier == "throttling":
             delay = self.throttle.queue_delay(account.key, leaves, self.timings.queue_seconds)
-            return outcomes.Outcome(queue_seconds=delay)
+            return Outcome(queue_seconds=delay)
         return carriers.outcome(carrier, message_id)
-
-    def _plan(self, account: Account, request: SendRequest,
-              ext_id: str | None) -> tuple[list[_Planned], list[Rejected]]:
-        planned: list[_Planned] = []
-        rejected: list[Rejected] = []
-        only_format_errors = True
-        for item in request.items:
-            seen: set[str] = set()  # one message per recipient and text
-            sender = self._share(self._sender(account, item.sender, ext_id))
-            text = self._share(translit(item.text, request.translit) if request.translit
-                               else item.text)
-            comment = self._share(item.comment)
-            if account.banned_words and any(w in text.lower() for w in account.banned_words):
-                raise SendRefused(Refusal.TEXT_REJECTED, ext_id)
-            if request.maxsms:
-                text = trim_to_parts(text, request.maxsms)
-            seg = segment(text)
-            if request.units is not None:
-                parts = request.units
-            else:
-                parts = seg.parts if request.channel in SEGMENTED_CHANNELS else 1
-            encoding = request.encoding or seg.encoding
-            free = _virtual(account, request)
-            token = outcomes.token_code(text)
-            for raw in item.phones:
-                address, info, err = self._recipient(account, raw, request)
-                if address and address in seen:
-                    continue
-                seen.add(address)
-                magic = outcomes.magic_code(address)
-                if magic is None:
-                    magic = token
-                if magic is not None and not err:
-                    refusal = outcomes.refusal_index(magic)
-                    if refusal and refusal <= len(REFUSALS):
-                        raise SendRefused(REFUSALS[refusal - 1], ext_id, rejected=rejected,
-                                          accepted=len(planned) + 1)
-                    err = outcomes.recipient_err(magic)
-                if err:
-                    if err != ERR_BAD_NUMBER:
-                        only_format_errors = False
-                    rejected.append(Rejected(raw, address, info, err))
-                    continue
-                price = account.tariff.price(info, request.channel)
-                cost = ZERO if free else self._cost(price, parts, request.unit_seconds)
-                planned.append(_Planned(address, info, text, sender, parts,
-                                        encoding, cost, comment, magic, item.send_at))
-        if not planned:
-            reason = Refusal.BAD_NUMBERS if only_format_errors else Refusal.UNDELIVERABLE
-            raise SendRefused(reason, ext_id, rejected=rejected)
-        return planned, rejected
-
-    def _package_use(self, account: Account, planned: list[_Planned],
-                     ext_id: str | None) -> dict[str, int]:
-        """Parts each prepaid package would pay, most specific package first; refused when a
-        number has no package, or its packages are used up. Empty without packages."""
-        use: dict[str, int] = {}
-        if not account.packages:
-            return use
-        for p in planned:
-            keys = account.packages_for(p.info)
-            if not keys:
-                raise SendRefused(Refusal.NO_PACKAGE, ext_id)
-            key = next((k for k in keys if account.packages[k] - use.get(k, 0) >= p.parts),
-                       None)
-            if key is None:
-                raise SendRefused(Refusal.PACKAGE_USED_UP, ext_id)
-            use[key] = use.get(key, 0) + p.parts
-        return use
-
-    def _recipient(self, account: Account, raw: str,
-                   request: SendRequest) -> tuple[str, NumberInfo | None, int]:
-        """(address, numbering info, refusal err or 0) for one recipient of a request."""
-        kind = recipient_kind(raw, request.channel)
-        if kind is not RecipientKind.PHONE:
-            address = raw.strip()
-            return address, None, 0 if kind is not RecipientKind.INVALID else ERR_BAD_NUMBER
-        phone = parse(raw)
-        if phone.problem is PhoneProblem.FORMAT:
-            return phone.digits, None, ERR_BAD_NUMBER
-        if phone.problem is not None:
-            return phone.digits, phone.info, ERR_NO_ROUTE
-        if phone.digits in account.stop_list or (phone.info and account.closes(phone.info)):
-            return phone.digits, phone.info, ERR_NUMBER_FORBIDDEN
-        rule = request.per_number_rule
-        if rule is not None and rule.enabled and not self.streaks.check(
-                (account.key, phone.digits), rule):
-            return phone.digits, phone.info, ERR_NUMBER_LIMIT
-        return phone.digits, phone.info, 0
-
-    def _sender(self, account: Account, given: str | None, ext_id: str | None) -> str:
-        if not given:
-            return account.default_sender()
-        state = account.sender_state(given)
-        if state is None:
-            raise SendRefused(Refusal.SENDER_UNKNOWN, ext_id)
-        if state is not SenderState.APPROVED:
-            raise SendRefused(Refusal.SENDER_NOT_MODERATED, ext_id)
-        return given
-
-    def _share(self, text: str) -> str:
-        """One object for equal texts: templated sends repeat a few texts a million times."""
-        found = self._strings.get(text)
-        if found is None:
-            if len(self._strings) >= 4096:
-                self._strings.clear()
-            found = self._strings[text] = text
-        return found
-
-    def _cost(self, price: Decimal, units: int, unit_seconds: int = 0) -> Decimal:
-        """`units` at `price` each; or, with unit_seconds, `units` seconds of a price per
-        minute, to the kopeck (a call)."""
-        # Shared Decimal objects: a million messages need not carry a million equal costs.
-        key = (price, units, unit_seconds)
-        cost = self._cost_cache.get(key)
-        if cost is None:
-            if unit_seconds:
-                exact = price * units * unit_seconds / 60
-                cost = exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
-            else:
-                cost = price * units
-            self._cost_cache[key] = cost
-        return cost
 
     def _store_rejected(self, account: Account, ext_id: str, request: SendRequest,
                         r: Rejected, now: float, batch: int) -> None:
         message = Message(
             id=self.store.new_id(), account=account, ext_id=ext_id, phone=r.phone or r.raw,
             text="", sender="", parts=0, cost=ZERO, created_at=now, send_at=now,
-            valid_until=now, channel=request.channel, batch=batch,
+            valid_until=now, channel=request.channel, batch=batch, outcome=r.decided,
         )
         self.store.add(message)
         self.engine.transition(message, State.REJECTED, now, r.err)
@@ -471,9 +228,8 @@ class Gateway:
     def polled(self, message: Message | None) -> None:
         """A client read this message's status (any dialect): an outcome that waits for
         status reads counts it, and may move on before the read is answered."""
-        outcome = message.outcome if message is not None else None
-        if outcome is not None and outcome.polls:  # type: ignore[attr-defined]
-            self.engine.poll(message, self.clock.now())  # type: ignore[arg-type]
+        if message is not None and message.outcome is not None and message.outcome.polls:
+            self.engine.poll(message, self.clock.now())
 
     def finish(self, message: Message, state: State, err: int = 0) -> None:
         """End a message by hand, now (the control API); the caller checks it may."""
@@ -491,6 +247,17 @@ class Gateway:
         self.store.remove(message)
         if self.changes is not None:
             self.changes.delete(message)
+
+    def remove_account(self, account: Account) -> int:
+        """Forget an account and its messages (a test or a conformance run tidying up after
+        itself); how many messages went with it."""
+        mine = list(self.messages(lambda m: m.account is account))
+        for message in mine:
+            self.delete(message)
+        self.accounts.remove(account)
+        if self.changes is not None:
+            self.changes.retired.add(account.key)
+        return len(mine)
 
     def touched(self, account: Account) -> None:
         """An account was changed outside a send (the control API): a store writes it."""

@@ -191,5 +191,5 @@ class Limits:
     def rule(self, name: str, account_overrides: dict[str, Any] | None = None) -> Rule:
         base = self.rules.get(name, DISABLED)
         if account_overrides and name in account_overrides:
-            return base.with_overrides(account_overrides[name])  # type: ignore[arg-type]
+            return base.with_overrides(account_overrides[name])
         return base

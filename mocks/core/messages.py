@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from sms_mocks.core.accounts import Account
+
+if TYPE_CHECKING:  # delivery imports this module; the annotation alone needs Outcome
+    from sms_mocks.core.delivery import Outcome
 
 
 class State(IntEnum):
@@ -62,7 +66,7 @@ class Message:
     state: State = State.QUEUED
     state_at: float = 0.0
     err: int = ERR_NONE
-    outcome: object = None  # a delivery.Outcome; typed loosely to keep this module a leaf
+    outcome: Outcome | None = None  # None: the usual course (delivery.DELIVER)
     due: float | None = None  # when the engine will move it next
     encoding: str = "GSM-7"
     channel: str = "sms"
@@ -206,6 +210,11 @@ class MessageStore:
                     return message
             return None
         return found if found is not None and found.phone == phone else None
+
+    def with_ext_id(self, account: Account, ext_id: str) -> list[Message]:
+        """An account's messages with this provider id, in id order (the journal's notes)."""
+        found = self._by_account.get(account.key, {}).get(ext_id)
+        return [] if found is None else list(found) if isinstance(found, list) else [found]
 
     def of_account(self, account: Account) -> list[Message]:
         """An account's messages in id order."""

@@ -33,9 +33,12 @@ import logging
 import math
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.types import Message as AsgiMessage
+from starlette.types import Send
 
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.changes import Changes
@@ -43,14 +46,13 @@ from sms_mocks.core.clock import LATEST, Clock
 from sms_mocks.core.events import StatusEvent
 from sms_mocks.core.gateway import Gateway
 from sms_mocks.core.messages import Message
-from sms_mocks.outbox import Outbox, set_barrier
+from sms_mocks.outbound.outbox import Outbox, set_barrier
 from sms_mocks.store import rows
 from sms_mocks.store.database import Database, StoreError
 from sms_mocks.store.schema import MESSAGE_COLUMNS
 
 log = logging.getLogger("sms_mocks.store")
 
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 _INSERT_MESSAGE = (f"INSERT OR REPLACE INTO messages VALUES "
                    f"({', '.join('?' * len(MESSAGE_COLUMNS))})")
@@ -275,6 +277,9 @@ class Persistence:
             else:
                 accounts = [a for a in changes.accounts
                             if gateway.accounts.get(a.provider, a.login) is a]
+                conn.executemany("DELETE FROM accounts WHERE provider = ? AND login = ?",
+                                 [key for key in changes.retired
+                                  if gateway.accounts.get(*key) is None])
             if accounts:
                 _write(conn, _INSERT_ACCOUNT, [rows.account_row(a) for a in accounts])
             if changes.messages:
@@ -338,7 +343,7 @@ class Persistence:
         request = _Request()
         _current.set(request)
 
-        async def send_committed(message: dict[str, Any]) -> None:
+        async def send_committed(message: AsgiMessage) -> None:
             if message["type"] == "http.response.start":
                 if request.doomed:
                     self._refuse(request)
@@ -346,7 +351,6 @@ class Persistence:
                     await self._group_commit()
             await send(message)
 
-        send_committed.__wrapped__ = send  # type: ignore[attr-defined]  # faults reach the transport
         return send_committed
 
     async def _group_commit(self) -> None:
@@ -421,14 +425,20 @@ class Persistence:
             row = conn.execute("SELECT spec, ids_issued FROM accounts "
                                "WHERE provider = ? AND login = ?", account.key).fetchone()
             accounts.append((account, rows.account_from_row(*row) if row else None))
+        retired: dict[tuple[str, str], Account] = {}  # removed since: they come back
+        for key in changes.retired:
+            row = conn.execute("SELECT spec, ids_issued FROM accounts "
+                               "WHERE provider = ? AND login = ?", key).fetchone()
+            if row is not None and gateway.accounts.get(*key) is None:
+                retired[key] = rows.account_from_row(*row)
         found: dict[int, Message | None] = {}
         reader = rows.MessageReader()
         for row in _rows_by_id(conn, sorted({*changes.messages, *changes.deleted})):
-            owner = gateway.accounts.get(row[1], row[2])
+            owner = gateway.accounts.get(row[1], row[2]) or retired.get((row[1], row[2]))
             found[row[0]] = reader.message(row, owner) if owner is not None else None
         dialect: dict[str, Any] = {}
         for name in changes.dialect:
-            if name in rows.DIALECT_STATE:
+            if rows.kept(name):
                 row = conn.execute("SELECT value FROM dialect_state WHERE name = ?",
                                    (name,)).fetchone()
                 dialect[name] = rows.dialect_from(name, row[0]) if row else None
@@ -436,6 +446,8 @@ class Persistence:
 
         def apply() -> None:
             registry, store, engine = gateway.accounts, gateway.store, gateway.engine
+            for account in retired.values():
+                registry.add(account)
             for account, stored in accounts:
                 if registry.get(*account.key) is not account:
                     continue  # no longer the account of that name
@@ -448,22 +460,22 @@ class Persistence:
             for message_id, message in changed.items():
                 if store.get(message_id) is not message:
                     continue
-                stored = found.get(message_id)
-                if stored is None:  # sent since the last commit (or its account is gone)
+                on_disk = found.get(message_id)
+                if on_disk is None:  # sent since the last commit (or its account is gone)
                     message.due = None  # its timer goes stale
                     store.remove(message)
                     continue
                 for name in _MESSAGE_FIELDS:
-                    setattr(message, name, getattr(stored, name))
+                    setattr(message, name, getattr(on_disk, name))
                 engine.resume(message)  # the timer it had on disk; a newer one goes stale
             for message_id in deleted:
-                stored = found.get(message_id)
-                if stored is not None and store.get(message_id) is None:
+                on_disk = found.get(message_id)
+                if on_disk is not None and store.get(message_id) is None:
                     try:
-                        store.add(stored)
+                        store.add(on_disk)
                     except ValueError:
                         continue
-                    engine.resume(stored)
+                    engine.resume(on_disk)
             for name, value in dialect.items():
                 if value is None:
                     gateway.dialect_state.pop(name, None)
@@ -570,20 +582,20 @@ def read_tables(conn: sqlite3.Connection, configured: Callable[[str, str], Accou
     reader = rows.MessageReader()
     messages: list[Message] = []
     last_key: tuple[Any, Any] | None = None
-    account: Account | None = None
+    owner: Account | None = None
     for row in conn.execute("SELECT * FROM messages ORDER BY id"):
         mid, provider, login = row[0], row[1], row[2]
         if (provider, login) != last_key:
             last_key = (provider, login)
-            account = (stored.get(last_key) or by_key.get(last_key)
-                       or (configured(provider, login)
-                           if type(provider) is str and type(login) is str else None))
-        if account is None:
+            owner = (stored.get(last_key) or by_key.get(last_key)
+                     or (configured(provider, login)
+                         if type(provider) is str and type(login) is str else None))
+        if owner is None:
             damaged(Damage("messages", f"id {mid}", f"its account {_named(provider, login)} "
                            "is not in table accounts", mid))
             continue
         try:
-            message = reader.message(row, account)
+            message = reader.message(row, owner)
         except rows.Damaged as exc:
             damaged(Damage("messages", f"id {mid}", str(exc), mid))
             continue

@@ -1,13 +1,13 @@
 """The core's objects as table rows and back.
 
-An account is stored as the spec the control API takes (its view plus the password), so the
-one parser that checks configuration files and POST bodies also reads it back. A message is a
+An account is stored as its spec with the password (core/account_specs.py), so the one
+parser that checks configuration files and POST bodies also reads it back. A message is a
 row of plain columns; its outcome is a short JSON list, decoded once per distinct value. JSON
 is written ASCII-escaped, so even a lone surrogate from a JSON body comes back exactly.
 
 Reading back checks every column (a row damaged by hand or by a tool raises Damaged, which
 persistence.py words with the table and the row) and shares equal values the way the live
-send path does (core/gateway.py's _share and _cost): a reloaded message costs the memory of
+send path does (core/planner.py's share and cost): a reloaded message costs the memory of
 one built in memory, not a fresh string, Decimal and float for every column of every row.
 """
 
@@ -18,12 +18,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sms_mocks.config import ConfigError, account_from_spec
-from sms_mocks.control.views import account_view
+from sms_mocks.core.account_specs import Catalogue, account_from_spec, spec_of
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.delivery import Outcome
 from sms_mocks.core.messages import Message, State
-from sms_mocks.providers.smsc import op_templates, templates
+from sms_mocks.seam import registry
 from sms_mocks.store.database import StoreError
 from sms_mocks.store.schema import MESSAGE_COLUMNS
 
@@ -33,7 +32,7 @@ MessageRow = tuple[Any, ...]
 
 # accounts ---------------------------------------------------------------------------------
 def account_row(account: Account) -> AccountRow:
-    spec = {**account_view(account), "password": account.password}
+    spec = spec_of(account, password=True)
     return (account.provider, account.login, json.dumps(spec),
             account.ids_issued)
 
@@ -56,9 +55,9 @@ def account_from_row(spec: str, ids_issued: int) -> Account:
         data = json.loads(spec)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        account = account_from_spec(data)
-    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError,
-            ConfigError) as exc:  # JSONDecodeError is a ValueError
+        account = account_from_spec(data, Catalogue.of(registry.providers()))
+    except (ValueError, TypeError, KeyError, AttributeError,
+            ArithmeticError) as exc:  # JSONDecodeError and SpecError are ValueErrors
         raise Damaged(f"the stored account cannot be read ({exc})") from None
     account.ids_issued = ids_issued
     return account
@@ -68,8 +67,11 @@ def account_from_row(spec: str, ids_issued: int) -> Account:
 def _outcome_text(outcome: object) -> str | None:
     if not isinstance(outcome, Outcome):
         return None
-    return json.dumps([int(outcome.final), outcome.err, outcome.report_seconds,
-                       outcome.queue_seconds, outcome.polls])
+    fields = [int(outcome.final), outcome.err, outcome.report_seconds, outcome.queue_seconds,
+              outcome.polls]
+    if outcome.cause:  # who chose it (a magic code, a rule); rows from before have 5 fields
+        fields += [outcome.cause, outcome.source]
+    return json.dumps(fields)
 
 
 class MessageCodec:
@@ -106,7 +108,7 @@ class MessageCodec:
 _STATES = {int(state): state for state in State}
 _TEXT_COLUMNS = ("ext_id", "phone", "text", "sender", "encoding", "channel", "comment")
 _TIME_COLUMNS = ("created_at", "send_at", "valid_until", "state_at")
-SHARED_MAX = 4096  # distinct values shared at once, as Gateway._share keeps
+SHARED_MAX = 4096  # distinct values shared at once, as Planner.share keeps
 
 
 def _time(value: object) -> bool:
@@ -117,8 +119,8 @@ def _time(value: object) -> bool:
 
 class MessageReader:
     """Rows back to messages, each column checked; equal values are one object, as the send
-    path makes them: texts, senders and the like through a bounded table (Gateway._share),
-    costs as one Decimal per price (Gateway._cost), outcomes as one Outcome per JSON, and
+    path makes them: texts, senders and the like through a bounded table (Planner.share),
+    costs as one Decimal per price (Planner.cost), outcomes as one Outcome per JSON, and
     what one send gives all its messages (ext id, times, mailing) shared with the row
     before. One reader a load: its tables go with it."""
 
@@ -201,13 +203,19 @@ class MessageReader:
         found = self._outcomes.get(text) if type(text) is str else None
         if found is None:
             try:
-                final, err, report_seconds, queue_seconds, polls = json.loads(text)  # type: ignore[arg-type]
+                fields = json.loads(text)  # type: ignore[arg-type]
+                if not isinstance(fields, list) or len(fields) not in (5, 7):
+                    raise ValueError("not a list of 5 or 7 fields")
+                final, err, report_seconds, queue_seconds, polls, *why = fields
+                cause, source = why or (0, 0)
                 if not (type(err) is int and type(polls) is int and polls >= 0
+                        and type(cause) is int and type(source) is int
                         and all(v is None or (type(v) in (int, float) and v >= 0
                                               and v - v == 0)
                                 for v in (report_seconds, queue_seconds))):
                     raise ValueError("a field of the wrong type")
-                found = Outcome(State(final), err, report_seconds, queue_seconds, polls)
+                found = Outcome(State(final), err, report_seconds, queue_seconds, polls, cause,
+                                source)
             except (ValueError, TypeError) as exc:  # JSONDecodeError is a ValueError
                 raise Damaged(f"outcome is {_shown(text)}, not an outcome ({exc})") from None
             self._outcomes[text] = found  # type: ignore[index]
@@ -252,50 +260,28 @@ def _problem(row: MessageRow) -> str:
 
 
 # dialect state ----------------------------------------------------------------------------
-def _templates_json(state: templates.Templates) -> Any:
-    return {"issued": state.issued,
-            "accounts": [[*key, [[t.id, t.name, t.message, t.format, t.sender, t.flag]
-                                 for t in kept.values()]]
-                         for key, kept in state.by_account.items() if kept]}
+def _codec(name: str) -> tuple[Callable[[Any], Any], Callable[[Any], Any]] | None:
+    """How a dialect's state named `name` goes to JSON and back (each provider declares its
+    own); None for state nothing keeps on disk."""
+    for provider in registry.providers():
+        if name in provider.stored_state:
+            return provider.stored_state[name]
+    return None
 
 
-def _templates_from(data: Any) -> templates.Templates:
-    state = templates.Templates({}, int(data["issued"]))
-    for provider, login, rows in data["accounts"]:
-        state.by_account[(provider, login)] = {
-            row[0]: templates.Template(*row) for row in rows}
-    return state
-
-
-def _op_templates_json(state: op_templates.OpTemplates) -> Any:
-    return {"issued": state.issued,
-            "templates": [[list(key[0]), key[1], key[2], key[3], t.id, t.created_at, t.refused]
-                          for key, t in state.by_key.items()]}
-
-
-def _op_templates_from(data: Any) -> op_templates.OpTemplates:
-    state = op_templates.OpTemplates({}, int(data["issued"]))
-    for account_key, sender, msg, key, tid, created_at, refused in data["templates"]:
-        state.by_key[(tuple(account_key), sender, msg, key)] = op_templates.OpTemplate(
-            tid, created_at, refused)
-    return state
-
-
-# What each dialect keeps in Gateway.dialect_state, by name: to JSON, and back.
-DIALECT_STATE: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
-    templates.STATE: (_templates_json, _templates_from),
-    op_templates.STATE: (_op_templates_json, _op_templates_from),
-}
+def kept(name: str) -> bool:
+    """Whether the data dir keeps the dialect state named `name`."""
+    return _codec(name) is not None
 
 
 def dialect_json(name: str, value: Any) -> str | None:
     """The JSON of a dialect's state; None for a name this store does not keep."""
-    codec = DIALECT_STATE.get(name)
+    codec = _codec(name)
     return json.dumps(codec[0](value)) if codec else None
 
 
 def dialect_from(name: str, text: str) -> Any:
-    codec = DIALECT_STATE.get(name)
+    codec = _codec(name)
     if codec is None:
         return None
     try:

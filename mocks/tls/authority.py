@@ -75,14 +75,20 @@ def _ca(directory: Path, wanted: list[Name]) -> tuple[x509.Certificate, ec.Ellip
     except (OSError, ValueError, TypeError) as exc:
         raise TlsError(f"cannot read the CA in {directory} ({exc}); remove {cert_path.name} "
                        f"and {key_path.name} to make a new one") from exc
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or \
-            key.public_key().public_numbers() != cert.public_key().public_numbers():
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not _pairs(key, cert):
         raise TlsError(f"{key_path} is not the key of {cert_path}")
     outside = [str(name) for name in wanted if not _permitted(cert, name)]
     if outside:
         raise TlsError(f"the CA in {directory} was made without {', '.join(outside)}; "
                        "use another --tls-dir (and trust its CA) to add names")
     return cert, key
+
+
+def _pairs(key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> bool:
+    """The certificate holds the public half of `key` (an EC key: the only kind made here)."""
+    public = cert.public_key()
+    return isinstance(public, ec.EllipticCurvePublicKey) and \
+        key.public_key().public_numbers() == public.public_numbers()
 
 
 def _make_ca(directory: Path, wanted: list[Name]
@@ -152,8 +158,7 @@ def _fits(directory: Path, ca: x509.Certificate, wanted: list[Name], now: dt.dat
         names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except (OSError, ValueError, TypeError, x509.ExtensionNotFound):
         return False
-    if not isinstance(key, ec.EllipticCurvePrivateKey) or \
-            key.public_key().public_numbers() != cert.public_key().public_numbers():
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not _pairs(key, cert):
         return False
     have = set(names.get_values_for_type(x509.DNSName)) | \
         set(names.get_values_for_type(x509.IPAddress))

@@ -1,46 +1,16 @@
-"""The `serve` options for TLS, and what they make: the files to serve, or a clear error."""
+"""What the `serve` options for TLS (declared in settings/schema.py) make: the files to serve,
+or a clear error."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from sms_mocks.hosts import REAL_HOSTS
+from sms_mocks.seam.hosts import real_hosts
 from sms_mocks.tls.files import TlsError, TlsFiles, check, default_dir
 
-# The certificate's names: every provider's real host, and this machine by name and address.
-NAMES = (*REAL_HOSTS, "localhost", "127.0.0.1", "::1")
-
-
-def add_arguments(serve: argparse.ArgumentParser) -> None:
-    group = serve.add_argument_group("TLS (see the README's \"TLS and real hostnames\")")
-    group.add_argument("--tls", action="store_true",
-                       help="serve --port over HTTPS, with a certificate for the providers' "
-                            "real hosts from a local CA")
-    group.add_argument("--tls-port", type=port_number, action="append", default=[],
-                       metavar="PORT",
-                       help="also serve HTTPS on PORT (repeatable; e.g. 443 next to 7214)")
-    group.add_argument("--tls-dir", metavar="DIR", type=Path,
-                       help="where the CA and certificate are kept and reused "
-                            f"(default: the data dir's tls/ with --data-dir, else "
-                            f"{default_dir()})")
-    group.add_argument("--tls-name", action="append", default=[], metavar="NAME",
-                       help="another host name or address for the certificate (repeatable)")
-    group.add_argument("--tls-cert", metavar="FILE", type=Path,
-                       help="serve this PEM certificate (chain) instead of making one")
-    group.add_argument("--tls-key", metavar="FILE", type=Path,
-                       help="the unencrypted PEM key of --tls-cert")
-
-
-def port_number(text: str) -> int:
-    """A TCP port, 0 to 65535 (0: any free one), for argparse."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
-    return port
+# The certificate's names: every provider's real host, and this machine by name and address:
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def wanted(args: argparse.Namespace) -> bool:
@@ -69,7 +39,8 @@ def prepare(args: argparse.Namespace) -> TlsFiles | None:
     except ImportError as exc:  # pragma: no cover - cryptography is a dependency
         raise TlsError(f"making a certificate needs the cryptography package ({exc})") from exc
     directory = args.tls_dir or _data_tls_dir(args) or default_dir()
-    return check(authority.ensure(directory.expanduser(), [*NAMES, *args.tls_name]))
+    names = [*real_hosts(), *LOCAL_NAMES, *args.tls_name]
+    return check(authority.ensure(directory.expanduser(), names))
 
 
 def _data_tls_dir(args: argparse.Namespace) -> Path | None:
@@ -84,4 +55,4 @@ def describe(files: TlsFiles) -> list[str]:
         return [f"TLS: serving {files.cert} with {files.key}"]
     return [f"TLS: certificate for {', '.join(files.names)}",
             f"TLS: signed by the local CA {files.ca}; trust it to reach the real host names "
-            f"(curl --cacert {files.ca}, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS; see the README)"]
+            f"(curl --cacert {files.ca}, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS; see docs/tls.md)"]

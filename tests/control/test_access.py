@@ -12,9 +12,10 @@ import pytest
 from sms_mocks.app import build_app
 from sms_mocks.config import load
 from sms_mocks.control.access import is_loopback
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient, ControlError, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient, ControlError, Sandbox
 from tests.addresses import non_loopback_ipv4
+from tests.helpers.clients import http_client
 
 REMOTE = ("10.0.0.5", 40000)
 GATED = ["/_mock/messages", "/_mock/accounts", "/_mock/ui/", "/_mock/metrics", "/_mock/events",
@@ -125,12 +126,13 @@ def address() -> Iterator[str]:
     yield found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("token", [None, "s3cret"])
 def test_over_a_real_socket_on_a_non_loopback_address(address: str, token: str | None) -> None:
     """The server listens on this machine's own non-loopback address, so the client it sees
     is that address, as a container sees the host."""
     with ServerThread(load(clock="virtual", control_token=token), host=address) as server, \
-            httpx.Client(base_url=server.url) as http:
+            http_client(server.url) as http:
         assert http.get("/sys/balance.php", params={"login": "alex", "psw": "123"}).text \
             == "1000.00"
         assert http.get("/_mock/health").status_code == 200
@@ -145,6 +147,7 @@ def test_over_a_real_socket_on_a_non_loopback_address(address: str, token: str |
             assert http.get("/_mock/messages").status_code == 200  # by the cookie
 
 
+@pytest.mark.slow
 def test_the_control_client_and_sandbox_send_the_token(address: str) -> None:
     """What the pytest plugin does with --sms-mocks-url and SMS_MOCKS_CONTROL_TOKEN."""
     with ServerThread(load(clock="virtual", control_token="t0k"), host=address) as server:

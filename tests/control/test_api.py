@@ -6,16 +6,17 @@ import httpx
 import pytest
 
 from sms_mocks.control.routes import ROUTES
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.helpers.clients import http_client
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
 
 
 @pytest.fixture
 def sent(sms_mocks: Sandbox, http: httpx.Client) -> Sandbox:
-    account = sms_mocks.account("smsc")
+    smsc = Smsc(http, sms_mocks.account("smsc"))
     for phone, text in (("79991234567", "alpha"), ("79000001006", "Beta"),
                         ("79161234567", "gamma")):
-        http.get("/sys/send.php", params={"login": account.login, "psw": account.password,
-                                          "phones": phone, "mes": text})
+        smsc.send(phones=phone, mes=text)
     sms_mocks.advance(60)
     return sms_mocks
 
@@ -67,9 +68,8 @@ def test_accounts_are_created_then_updated(http: httpx.Client) -> None:
                                                  "balance": "7", "blocked": True})
     assert updated.status_code == 200
     assert (updated.json()["balance"], updated.json()["blocked"]) == ("7", True)
-    send = http.get("/sys/send.php", params={"login": "api-acc", "psw": "p", "phones":
-                                             "79991234567", "mes": "x", "fmt": 1})
-    assert send.text == "1,-6"
+    blocked = Smsc(http, MockAccount("smsc", "api-acc", "p"))
+    assert blocked.send(phones="79991234567", mes="x", fmt=1) == "1,-6"
 
 
 @pytest.mark.parametrize(("body", "error"), [
@@ -98,9 +98,7 @@ def test_advance_wants_a_non_negative_number(http: httpx.Client, seconds: object
 
 def test_advance_moves_the_clock_and_reports_fired_transitions(sms_mocks: Sandbox,
                                                                http: httpx.Client) -> None:
-    account = sms_mocks.account("smsc")
-    http.get("/sys/send.php", params={"login": account.login, "psw": account.password,
-                                      "phones": "79991234567", "mes": "x"})
+    Smsc(http, sms_mocks.account("smsc")).send(phones="79991234567", mes="x")
     before = http.get("/_mock/clock").json()
     after = sms_mocks.advance(90)
     assert after["timestamp"] - before["timestamp"] == 90
@@ -109,9 +107,8 @@ def test_advance_moves_the_clock_and_reports_fired_transitions(sms_mocks: Sandbo
 
 
 def test_reset_forgets_messages_and_restores_configured_accounts(doc_server) -> None:
-    with httpx.Client(base_url=doc_server.url) as http:
-        http.get("/sys/send.php", params={"login": "alex", "psw": "123",
-                                          "phones": "79991234567", "mes": "x"})
+    with http_client(doc_server.url) as http:
+        Smsc(http, ALEX_ACCOUNT).send(phones="79991234567", mes="x")
         http.post("/_mock/accounts", json={"provider": "smsc", "login": "temp"})
         assert http.get("/_mock/health").json()["messages"] == 1
         assert http.post("/_mock/reset").json() == {"status": "ok"}

@@ -9,14 +9,15 @@ import httpx
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
+from tests.helpers.polling import eventually
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
 
 
 def _send(http: httpx.Client, sms_mocks: Sandbox, **params: str) -> None:
-    account = sms_mocks.smsc
-    http.get("/sys/send.php", params={"login": account.login, "psw": account.password,
-                                      "phones": "79991234567", "mes": "tick", **params})
+    Smsc(http, sms_mocks.smsc).send(phones="79991234567", mes="tick", **params)
 
 
 def test_a_running_clock_delivers_on_its_own_and_close_freezes_it_again(
@@ -24,10 +25,8 @@ def test_a_running_clock_delivers_on_its_own_and_close_freezes_it_again(
     answer = sms_mocks.set_clock_speed(1000)
     assert (answer["mode"], answer["speed"]) == ("accelerated", 1000)
     _send(http, sms_mocks)
-    deadline = time.monotonic() + 5
-    while sms_mocks.messages()[0]["status"] != "delivered":  # the ticker moves it, not us
-        assert time.monotonic() < deadline, sms_mocks.messages()
-        time.sleep(0.02)
+    # the ticker moves it at 1000x, not the test
+    eventually(sms_mocks.messages, lambda found: found[0]["status"] == "delivered", timeout=5)
     sms_mocks.close()
     assert (sms_mocks.clock()["mode"], sms_mocks.clock()["speed"]) == ("virtual", 0)
 
@@ -78,13 +77,13 @@ def test_a_fast_clock_near_the_end_of_time_stops_there() -> None:
     assert clock.now() == LATEST
 
 
+@pytest.mark.slow
 def test_messages_near_the_end_of_time_still_read() -> None:
     """A message due after the year 9999 (set there, then sent) is shown at its last second,
     not a 500."""
-    with ServerThread(load(clock="virtual")) as server, httpx.Client(base_url=server.url) as http:
+    with ServerThread(load(clock="virtual")) as server, http_client(server.url) as http:
         assert http.post("/_mock/clock/set", json={"at": "9999-12-31T23:00:00Z"}).is_success
-        http.get("/sys/send.php", params={"login": "alex", "psw": "123",
-                                          "phones": "79991234567", "mes": "late"})
+        Smsc(http, ALEX_ACCOUNT).send(phones="79991234567", mes="late")
         [message] = http.get("/_mock/messages").json()["messages"]
         assert (message["created_at"], message["valid_until"]) == (
             "9999-12-31T23:00:00Z", "9999-12-31T23:59:59Z")

@@ -13,8 +13,11 @@ import pytest
 
 from sms_mocks.config import load
 from sms_mocks.control.events import Feed
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.helpers.clients import http_client
+from tests.helpers.polling import eventually
+from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"
 
@@ -35,8 +38,7 @@ def _events(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
 
 
 def _send(http: httpx.Client, account: MockAccount, phone: str = PHONE) -> None:
-    http.get("/sys/send.php", params={"login": account.login, "psw": account.password,
-                                      "phones": phone, "mes": "hi"})
+    Smsc(http, account).send(phones=phone, mes="hi")
 
 
 def test_a_message_streams_from_acceptance_to_delivery(sms_mocks: Sandbox,
@@ -64,6 +66,7 @@ def test_a_message_streams_from_acceptance_to_delivery(sms_mocks: Sandbox,
         ("status", ids[0], "sent", 0), ("status", ids[0], "delivered", 0)]
 
 
+@pytest.mark.slow
 def test_the_stream_ends_at_its_timeout_with_heartbeats_on_the_way(http: httpx.Client) -> None:
     started = time.monotonic()
     with http.stream("GET", "/_mock/events", params={
@@ -96,19 +99,19 @@ def test_a_client_that_falls_behind_is_told_how_many_it_lost() -> None:
     assert [feed.take() for _ in range(5)] == [1, 3, 5, 1, None]
 
 
+@pytest.mark.slow
 def test_a_slow_client_over_http_gets_a_dropped_note(sms_mocks: Sandbox) -> None:
     """Over a thousand events at once (one send to 1100 numbers) before the client can read
     any: the newest are dropped, and the stream says so where they would have been."""
     with ServerThread(load(clock="virtual")) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as http, \
+            http_client(server.url, timeout=10) as http, \
             http.stream("GET", "/_mock/events", params={"timeout": 3}) as stream:
         lines = stream.iter_lines()
         assert next(lines) == ": open"
         http.post("/_mock/accounts", json={"provider": "smsc", "login": "bulk",
                                            "password": "p", "balance": "10000"})
         phones = ",".join(f"7916{n:07d}" for n in range(1100))
-        http.post("/sys/send.php", data={"login": "bulk", "psw": "p", "phones": phones,
-                                         "mes": "bulk"})
+        Smsc(http, MockAccount("smsc", "bulk", "p")).post("send", phones=phones, mes="bulk")
         events: list[tuple[str, str]] = []
         for name, data in _events(lines):
             if name != "comment":
@@ -119,29 +122,30 @@ def test_a_slow_client_over_http_gets_a_dropped_note(sms_mocks: Sandbox) -> None
     assert events[-1][1] == '{"dropped": 100}'
 
 
+@pytest.mark.slow
 def test_the_bus_listens_only_while_a_stream_is_open() -> None:
     with ServerThread(load(clock="virtual")) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as http:
-        bus = server.app.state.gateway.events
+            http_client(server.url, timeout=10) as http:
+        bus = server.app.runtime.gateway.events
         idle = len(bus._listeners)
         with http.stream("GET", "/_mock/events", params={"heartbeat": 0.05}) as stream:
             lines = stream.iter_lines()
             assert next(lines) == ": open"
             assert len(bus._listeners) == idle + 1
             assert next(lines) == ""
-        deadline = time.monotonic() + 2  # a closed client is noticed at the next heartbeat
-        while len(bus._listeners) > idle:
-            assert time.monotonic() < deadline, "the stream kept listening"
-            time.sleep(0.02)
+        # a closed client is noticed at the next heartbeat
+        eventually(lambda: len(bus._listeners), lambda count: count == idle, timeout=2,
+                   what="the stream stopped listening")
 
 
+@pytest.mark.slow
 def test_many_streams_at_once(sms_mocks: Sandbox, http: httpx.Client) -> None:
     account = sms_mocks.smsc
     got: list[int] = []
     subscribed = threading.Barrier(6, timeout=5)
 
     def listen() -> None:
-        with httpx.Client(base_url=sms_mocks.url, timeout=10) as own, own.stream(
+        with http_client(sms_mocks.url, timeout=10) as own, own.stream(
                 "GET", "/_mock/events", params={"account": account.login, "limit": 1,
                                                 "timeout": 5}) as stream:
             for name, data in _events(stream.iter_lines()):

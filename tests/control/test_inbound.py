@@ -11,17 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
+from tests.helpers.polling import at_least, eventually
 
 
 def _sink(sms_mocks: Sandbox, name: str, count: int) -> list[dict[str, object]]:
     """What the built-in sink got: the emulator's POST is real I/O, so wait for it."""
-    deadline = time.monotonic() + 10
-    while True:
-        got = sms_mocks.control.call("GET", f"/_mock/sink/{name}")["requests"]
-        if len(got) >= count or time.monotonic() > deadline:
-            return list(got)
-        time.sleep(0.02)
+    return eventually(lambda: sms_mocks.control.call("GET", f"/_mock/sink/{name}")["requests"],
+                      at_least(count), what=f"{count} POSTs to the sink {name}")
 
 
 def test_an_smsc_reply_is_posted_to_the_callback_url_signed(sms_mocks: Sandbox) -> None:
@@ -76,8 +74,9 @@ def test_bad_injections_are_refused_clearly(http: httpx.Client, body: dict[str, 
     assert (answer.status_code, answer.json()) == (status, {"error": error})
 
 
+@pytest.mark.slow
 def test_a_reset_forgets_replies(doc_server) -> None:  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=doc_server.url) as http:
+    with http_client(doc_server.url) as http:
         http.post("/_mock/inbound", json={"provider": "smsc", "login": "alex",
                                           "phone": "79991234567", "text": "hi"})
         assert len(http.get("/_mock/inbound").json()["inbound"]) == 1
@@ -85,6 +84,7 @@ def test_a_reset_forgets_replies(doc_server) -> None:  # type: ignore[no-untyped
         assert http.get("/_mock/inbound").json() == {"inbound": []}
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(st.sampled_from(["provider", "login", "phone", "text", "to", "x"]),
                        st.one_of(st.none(), st.integers(), st.text(max_size=40),

@@ -79,7 +79,7 @@ def big() -> Any:
     app = build_app(load(clock="virtual", journal_size=20_000))
     asyncio.run(_get(app, "/sys/balance.php", {"login": "alex", "psw": "123"}))
     asyncio.run(_get(app, "/sys/balance.php", {"login": "alex", "psw": "wrong"}))
-    records = app.state.runtime.journal.records
+    records = app.runtime.journal.records
     accepted, refused = records[0], records[1]
     records.clear()
     records.extend((seq, *accepted[1:]) for seq in range(1, 20_000))
@@ -88,7 +88,7 @@ def big() -> Any:
 
 
 def test_a_filter_that_matches_little_parses_at_most_scan_records(big: Any) -> None:
-    runtime = big.state.runtime
+    runtime = big.runtime
     found, more, parsed = entries(runtime, 10, {"account": "nobody"}, None)
     assert (found, parsed) == ([], journal.SCAN)
     assert more == 20_000 - journal.SCAN + 1
@@ -100,7 +100,7 @@ def test_a_filter_that_matches_little_parses_at_most_scan_records(big: Any) -> N
 
 
 def test_the_provider_filter_alone_parses_nothing_it_does_not_show(big: Any) -> None:
-    runtime = big.state.runtime
+    runtime = big.runtime
     found, more, parsed = entries(runtime, 10, {"provider": "smspager"}, None,
                                   examined=5000)
     assert (found, more, parsed) == ([], 20_000 - 5000 + 1, 0)

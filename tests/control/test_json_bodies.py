@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from sms_mocks.control.params import MAX_DEPTH, MAX_JSON, too_deep
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 
 DEEP = "[" * 100_000
 JSON = {"content-type": "application/json"}
@@ -60,6 +60,7 @@ def test_nesting_up_to_the_limit_and_brackets_in_strings_are_fine(http: httpx.Cl
     assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.slow
 def test_the_depth_scan() -> None:
     assert not too_deep('{"a": [1, {"b": []}]}', 4) and too_deep('{"a": [1, {"b": []}]}', 3)
     assert not too_deep("[" + "[]," * 100_000 + "[]]", 2)  # wide is not deep

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_mocks.config import DEFAULT_RULES
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.providers.smsc.client import Smsc
 
 
 def _balance(http: httpx.Client, account: MockAccount) -> str:
-    return http.get("/sys/balance.php", params={"login": account.login, "psw": account.password,
-                                                "fmt": 1}).text
+    return Smsc(http, account).balance(fmt=1)
 
 
 def test_every_documented_rule_is_shown_with_its_default(sms_mocks: Sandbox) -> None:
@@ -49,12 +49,12 @@ def test_switches_and_numbers_merge(sms_mocks: Sandbox, http: httpx.Client) -> N
         "enabled": False, "max": 1, "window": 5}
     on = sms_mocks.set_limits(account, {"smsc.duplicate_send": True})["smsc.duplicate_send"]
     assert (on["enabled"], on["window"]) == (True, 5)
-    send = {"login": account.login, "psw": account.password, "phones": "79991234567",
-            "mes": "same", "fmt": 1}
-    assert http.get("/sys/send.php", params=send).text.startswith("1,")
-    assert http.get("/sys/send.php", params=send).text == "0,-9"
+    smsc = Smsc(http, account)
+    send = {"phones": "79991234567", "mes": "same", "fmt": 1}
+    assert smsc.send(**send).startswith("1,")
+    assert smsc.send(**send) == "0,-9"
     sms_mocks.advance(5)
-    assert http.get("/sys/send.php", params=send).text.startswith("2,")
+    assert smsc.send(**send).startswith("2,")
 
 
 @pytest.mark.parametrize(("body", "error"), [
@@ -82,6 +82,7 @@ def test_an_unknown_account_is_a_404(http: httpx.Client) -> None:
         assert (answer.status_code, answer.json()) == (404, {"error": "no such account"})
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.dictionaries(st.sampled_from([*DEFAULT_RULES, "x"]), st.one_of(
     st.none(), st.booleans(), st.integers(), st.text(max_size=3),

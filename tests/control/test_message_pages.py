@@ -63,6 +63,7 @@ def big() -> Iterator[MessageStore]:
     yield store
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("query", "shown", "most_looked_at"), [
     ({"limit": "200"}, 200, 200),
     ({"account": "rare"}, 10, 10),
@@ -86,6 +87,7 @@ def test_a_filtered_page_of_a_million_looks_at_no_more_than_the_page(
     assert [m.id for m in page.messages] == sorted(m.id for m in page.messages)
 
 
+@pytest.mark.slow
 def test_a_filter_no_index_serves_stops_early_and_says_where_to_go_on(
         big: MessageStore) -> None:
     first = message_page(big, {"status": "undelivered", "limit": "10"})
@@ -104,6 +106,7 @@ def test_a_filter_no_index_serves_stops_early_and_says_where_to_go_on(
     assert pages == MILLION // views.SCAN
 
 
+@pytest.mark.slow
 def test_the_newest_page_costs_about_what_it_costs_on_a_tiny_store(big: MessageStore) -> None:
     """The one wall-time check, generous: a page of 200 of one account's messages out of a
     million against the same page out of 200 (best of five each)."""
@@ -205,6 +208,7 @@ def test_following_next_visits_every_match_once(mixed: MessageStore,
     assert seen == expected
 
 
+@pytest.mark.slow
 def test_the_answer_says_next_only_when_there_may_be_more(mixed: MessageStore) -> None:
     assert "next" not in messages_answer(mixed, {"account": "ann"})
     answer = messages_answer(mixed, {"account": "ann", "limit": "2"})

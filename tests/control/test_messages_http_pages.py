@@ -26,7 +26,7 @@ def get(app: Any, **params: str) -> httpx.Response:
 
 def test_pages_follow_next_and_filters_and_errors_are_as_before() -> None:
     app = build_app(load(clock="virtual"))
-    gateway = app.state.runtime.gateway
+    gateway = app.runtime.gateway
     alex = gateway.accounts.get("smsc", "alex")
     demo = gateway.accounts.get("targetsms", "demo")
     for n in range(30):

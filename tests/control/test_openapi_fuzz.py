@@ -4,12 +4,15 @@ never a 5xx."""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from sms_mocks.control.openapi import document
 from sms_mocks.control.routes import PATHS
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
+
+pytestmark = pytest.mark.slow  # a hypothesis run per control route
 
 schema = schemathesis.openapi.from_dict(document("test", PATHS))
 

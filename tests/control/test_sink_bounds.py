@@ -16,7 +16,7 @@ from sms_mocks.app import build_app
 from sms_mocks.config import ConfigError, load
 from sms_mocks.control import sink as sink_module
 from sms_mocks.control.sink import MAX_BYTES, PAGE_BYTES, Received, Sink
-from sms_mocks.outbox import HISTORY, Attempt
+from sms_mocks.outbound.outbox import HISTORY, Attempt
 
 BODY = "x" * (64 * 1024)
 
@@ -118,7 +118,7 @@ def test_the_configured_bound_holds_over_http_and_pages_say_next(tmp_path: Path)
                 assert response.text == "OK"
 
     asyncio.run(post_many())
-    sink = app.state.runtime.sink
+    sink = app.runtime.sink
     assert 0.5 * 1024 * 1024 < sink.bytes <= 1024 * 1024
     first = call(app, "GET", "/_mock/sink/s1", params={"limit": "3"}).json()
     assert [r["seq"] for r in first["requests"]] == sorted(r["seq"] for r in first["requests"])
@@ -133,7 +133,7 @@ def test_the_configured_bound_holds_over_http_and_pages_say_next(tmp_path: Path)
 
 def test_callbacks_read_the_newest_limit_attempts() -> None:
     app = build_app(load(clock="virtual"))
-    history = app.state.runtime.outbox.history
+    history = app.runtime.outbox.history
     for n in range(HISTORY + 5):
         history.append(Attempt(n, "http://127.0.0.1:9/x", {"n": str(n)}, 1, 0.0, 200))
     attempts = call(app, "GET", "/_mock/callbacks").json()["attempts"]

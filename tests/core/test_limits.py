@@ -72,6 +72,7 @@ def test_window_is_sliding_not_fixed(clock: Clock) -> None:
     assert window.hit("k", rule)  # t=90
 
 
+@pytest.mark.slow
 def test_refused_hits_are_not_counted(clock: Clock) -> None:
     window, rule = SlidingWindow(clock), Rule(max=1, window=60)
     assert window.hit("k", rule)

@@ -22,11 +22,16 @@ import httpx
 import pytest
 
 from sms_mocks.config import Settings, account_from_spec
-from sms_mocks.runtime import Runtime
+from sms_mocks.serving.runtime import Runtime
 from sms_mocks.store import StoreError
 from sms_mocks.store.database import FILE, LOCK
 from sms_mocks.store.persistence import repair
-from tests.persistence.test_restart import free_port
+from sms_mocks.testing.sandbox import MockAccount
+from tests.helpers.clients import http_client
+from tests.helpers.ports import free_port
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
+
+pytestmark = pytest.mark.slow  # processes of their own, and a data dir per case
 
 ACCOUNT = {"provider": "smsc", "login": "kept", "password": "pw"}  # made over the control API
 HINT = "; start with --repair to drop the damaged rows"
@@ -55,7 +60,7 @@ def serving(data_dir: Path, *args: str) -> Iterator[tuple[httpx.Client, list[str
         assert process.stdout is not None
         line = process.stdout.readline()
         assert f"127.0.0.1:{port}" in line, line + process.communicate(timeout=10)[1]
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        with http_client(f"http://127.0.0.1:{port}", timeout=10) as http:
             yield http, said
     finally:
         if process.poll() is None:
@@ -73,8 +78,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("made")
     with serving(data_dir) as (http, _):
         http.post("/_mock/accounts", json=ACCOUNT).raise_for_status()
-        answer = http.get("/sys/send.php", params={
-            "login": "kept", "psw": "pw", "phones": "79991234567", "mes": "hi", "fmt": 3})
+        answer = Smsc(http, MockAccount("smsc", "kept", "pw")).get(
+            "send", phones="79991234567", mes="hi", fmt=3)
         assert answer.json() == {"id": 1, "cnt": 1}
     return data_dir
 
@@ -131,9 +136,7 @@ def test_repair_drops_the_damaged_rows_names_them_and_serves(data_dir: Path,
         assert http.get("/_mock/messages").json()["messages"] == []  # the one message went
         accounts = {a["login"] for a in http.get("/_mock/accounts").json()["accounts"]}
         assert ("kept" in accounts) is (kind == "due")
-        sent = http.get("/sys/send.php", params={"login": "alex", "psw": "123",
-                                                 "phones": "79991234568", "mes": "hi",
-                                                 "fmt": 3})
+        sent = Smsc(http, ALEX_ACCOUNT).get("send", phones="79991234568", mes="hi", fmt=3)
         assert sent.json() == {"id": 1, "cnt": 1}  # alex's first (SMSC ids are per account)
         # the emulator's own ids go on: the dropped message's is not handed out again
         assert [m["id"] for m in http.get("/_mock/messages").json()["messages"]] == [2]

@@ -23,10 +23,14 @@ import pytest
 from sms_mocks.config import Settings, load
 from sms_mocks.core.gateway import Item, SendRequest
 from sms_mocks.core.messages import State
-from sms_mocks.runtime import Runtime
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.runtime import Runtime
+from sms_mocks.serving.server import ServerThread
 from sms_mocks.store.database import FILE
 from sms_mocks.store.persistence import RolledBack
+from tests.helpers.clients import http_client
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
+
+pytestmark = pytest.mark.slow  # emulators of their own on a data dir, a full disk
 
 SMSC = {"login": "alex", "psw": "123", "charset": "utf-8", "fmt": "3"}
 PRICE = Decimal("1.40")  # alex's price of one SMS to 7999...
@@ -65,8 +69,8 @@ class Disk:
 @contextmanager
 def serving(data_dir: Path, where: str = "rows") -> Iterator[tuple[httpx.Client, Disk]]:
     with ServerThread(load(clock="virtual", data_dir=str(data_dir))) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
-        db = server.app.persistence.db
+            http_client(server.url, timeout=10) as client:
+        db = server.app.runtime.persistence.db
         disk = Disk(db.connection, where)
         db.connection = disk  # type: ignore[assignment]
         try:
@@ -78,7 +82,8 @@ def serving(data_dir: Path, where: str = "rows") -> Iterator[tuple[httpx.Client,
 
 def send(client: httpx.Client, text: str, phone: str = "79991234567", **extra: str
          ) -> httpx.Response:
-    return client.get("/sys/send.php", params={**SMSC, "phones": phone, "mes": text, **extra})
+    params = {"charset": "utf-8", "fmt": "3", "phones": phone, "mes": text, **extra}
+    return Smsc(client, ALEX_ACCOUNT).get("send", **params)
 
 
 def balance(client: httpx.Client) -> Decimal:
@@ -117,7 +122,7 @@ def test_a_send_answered_500_leaves_no_message_and_no_charge(tmp_path: Path, whe
         assert balance(client) == start - 2 * PRICE
         assert on_disk(tmp_path) == (["before", "after"], start - 2 * PRICE)
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:  # a restart
+            http_client(server.url, timeout=10) as client:  # a restart
         assert texts(client) == ["before", "after"]
         assert balance(client) == start - 2 * PRICE
 
@@ -132,7 +137,7 @@ def test_fifty_one_sends_on_a_full_disk_store_and_charge_nothing(tmp_path: Path)
         url = str(client.base_url)
 
         def one(n: int) -> int:
-            with httpx.Client(base_url=url, timeout=10) as own:
+            with http_client(url, timeout=10) as own:
                 return send(own, f"lost {n}", phone=f"7999123{n:04d}").status_code
 
         with ThreadPoolExecutor(8) as pool:
@@ -149,7 +154,7 @@ def test_fifty_one_sends_on_a_full_disk_store_and_charge_nothing(tmp_path: Path)
         assert texts(client) == ["kept", "retried", "lost 7"]
     assert on_disk(tmp_path) == (["kept", "retried", "lost 7"], start - 3 * PRICE)
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
+            http_client(server.url, timeout=10) as client:
         assert texts(client) == ["kept", "retried", "lost 7"]
         assert balance(client) == start - 3 * PRICE
         ids = [m["id"] for m in client.get("/_mock/messages").json()["messages"]]
@@ -160,8 +165,8 @@ def test_a_database_that_is_really_full(tmp_path: Path) -> None:
     """SQLite's own SQLITE_FULL: the database may not grow past its pages; sends go on until
     one needs a page, which is answered 500 and kept nowhere."""
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
-        conn = server.app.persistence.db.connection
+            http_client(server.url, timeout=10) as client:
+        conn = server.app.runtime.persistence.db.connection
         start = balance(client)
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -321,3 +326,19 @@ def test_what_timers_did_while_the_disk_was_full_is_kept_and_written_later(
         persistence.close()
     with closing(sqlite3.connect(tmp_path / FILE)) as db:
         assert db.execute("SELECT state FROM messages").fetchall() == [(int(State.DELIVERED),)]
+
+
+def test_a_template_added_on_a_full_disk_is_rolled_back(tmp_path: Path) -> None:
+    """A dialect's own state (SMSC's templates) is rolled back with the rest: the template
+    answered 500 is gone, the one kept before stays."""
+    with serving(tmp_path) as (client, disk):
+        templates = {**SMSC, "name": "Code", "msg": "Code %d"}
+        kept = client.get("/sys/templates.php", params={**templates, "add": "1"})
+        assert kept.status_code == 200 and "id" in kept.json()
+        disk.full = True
+        lost = client.get("/sys/templates.php", params={**templates, "add": "1",
+                                                         "name": "Lost"})
+        assert lost.status_code == 500
+        disk.full = False
+        listed = client.get("/sys/templates.php", params={**SMSC, "get": "1"}).json()
+        assert [t["name"] for t in listed] == ["Code"]

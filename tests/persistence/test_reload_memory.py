@@ -19,6 +19,10 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a large store measured twice
+
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 10_000
 TOLERANCE = 0.10
@@ -45,7 +49,7 @@ async def _live(data_dir: str, messages: int) -> float:
     configured.data_dir = data_dir
     configured.journal_size = 0  # the journal's last N requests are not the messages' cost
     app = build_app(configured)
-    runtime = app.state.runtime
+    runtime = app.runtime
     gateway, persistence = runtime.gateway, runtime.persistence
     driver = Driver(app)
     settle = gateway.timings.validity_seconds + 3600
@@ -76,7 +80,7 @@ def _reloaded(data_dir: str) -> tuple[float, int]:
     sys.path.insert(0, str(ROOT / "bench"))
     from common import settings
 
-    from sms_mocks.runtime import Runtime
+    from sms_mocks.serving.runtime import Runtime
 
     def configured(directory: str) -> Any:
         chosen = settings()

@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,24 +22,25 @@ import httpx
 import pytest
 
 from sms_mocks.store.database import FILE
+from sms_mocks.testing.sandbox import MockAccount
+from tests.helpers.clients import http_client
+from tests.helpers.ports import free_port
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
+
+pytestmark = pytest.mark.slow  # each test runs `sms-mocks serve` processes and restarts them
 
 SMSC = {"login": "alex", "psw": "123", "charset": "utf-8"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
     def __init__(self, process: subprocess.Popen[str], url: str) -> None:
         self.process = process
         self.url = url
-        self.http = httpx.Client(base_url=url, timeout=10)
+        self.http = http_client(url, timeout=10)
 
     def smsc(self, path: str, **params: object) -> str:
-        return self.http.get(f"/sys/{path}", params={**SMSC, **params}).text
+        command = path.removesuffix(".php")
+        return Smsc(self.http, ALEX_ACCOUNT).get(command, charset="utf-8", **params).text
 
     def messages(self, **query: str) -> list[dict[str, object]]:
         found = self.http.get("/_mock/messages", params={"limit": "100000", **query})
@@ -201,9 +201,8 @@ def test_every_acknowledged_send_survives_a_sigkill_under_load(tmp_path: Path) -
         assert balance == START_BALANCE - sum(Decimal(m["cost"]) for m in stored.values())
         assert len(stored) - len(acked) <= LOAD_THREADS  # at most one in flight a thread
         # ids go on after the highest stored one
-        after = json.loads(server.http.get("/sys/send.php", params={
-            "login": "load", "psw": "pw", "phones": "79990000001", "mes": "after",
-            "fmt": 3}).text)
+        after = json.loads(Smsc(server.http, MockAccount("smsc", "load", "pw")).send(
+            phones="79990000001", mes="after", fmt=3))
         assert after["id"] == max(int(i) for i in stored) + 1
 
 
@@ -260,14 +259,14 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
     balance it paid are already there (the ticker's commit every 50 ms cannot explain 20 in
     a row)."""
     from sms_mocks.config import load
-    from sms_mocks.server import ServerThread
+    from sms_mocks.serving.server import ServerThread
 
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-            httpx.Client(base_url=server.url) as client, \
+            http_client(server.url) as client, \
             closing(sqlite3.connect(f"file:{tmp_path / FILE}?mode=ro", uri=True)) as db:
         for n in range(1, 21):
-            answer = client.get("/sys/send.php", params={
-                **SMSC, "phones": f"7999123{n:04d}", "mes": f"hi {n}", "fmt": 3}).json()
+            answer = Smsc(client, ALEX_ACCOUNT).get(
+                "send", charset="utf-8", phones=f"7999123{n:04d}", mes=f"hi {n}", fmt=3).json()
             row = db.execute("SELECT text FROM messages WHERE ext_id = ? AND login = 'alex'",
                              (str(answer["id"]),)).fetchone()
             assert row == (f"hi {n}",)
@@ -278,11 +277,11 @@ def test_each_answer_leaves_after_its_message_is_committed(tmp_path: Path) -> No
 def test_a_failing_disk_acknowledges_nothing_and_keeps_nothing_of_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sms_mocks.config import load
-    from sms_mocks.server import ServerThread
+    from sms_mocks.serving.server import ServerThread
 
     with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-            httpx.Client(base_url=server.url) as client:
-        persistence = server.app.persistence
+            http_client(server.url) as client:
+        persistence = server.app.runtime.persistence
         working = persistence.db.transaction
 
         @contextmanager
@@ -291,8 +290,8 @@ def test_a_failing_disk_acknowledges_nothing_and_keeps_nothing_of_it(
             yield  # pragma: no cover
 
         monkeypatch.setattr(persistence.db, "transaction", broken)
-        answer = client.get("/sys/send.php", params={**SMSC, "phones": "79991234567",
-                                                     "mes": "while broken", "fmt": 3})
+        answer = Smsc(client, ALEX_ACCOUNT).get("send", charset="utf-8", phones="79991234567",
+                                                mes="while broken", fmt=3)
         assert (answer.status_code, answer.text) == (500, "Internal Server Error")
         monkeypatch.setattr(persistence.db, "transaction", working)
         assert client.get("/_mock/health").status_code == 200  # committed before answering

@@ -1,5 +1,6 @@
 """The store alone: a gateway written to a data dir and read back into a new one, as a
-restart does (without HTTP: sms_mocks.runtime builds both halves the way the server does)."""
+restart does (without HTTP: sms_mocks.serving.runtime builds both halves the way the
+server does)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sms_mocks.config import Settings
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.gateway import Item, SendRequest
 from sms_mocks.core.messages import State
-from sms_mocks.runtime import Runtime
+from sms_mocks.serving.runtime import Runtime
 from sms_mocks.store import StoreError
 from sms_mocks.store.database import FILE
 from sms_mocks.store.schema import VERSION

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from sms_mocks.testing import ControlClient, Sandbox
+from sms_mocks.testing.sandbox import ControlClient, Sandbox
+from tests.helpers.ports import free_port
+
+pytestmark = pytest.mark.slow  # many clients against a process of its own
 
 CLIENTS = 64
 EACH = 500
@@ -45,9 +47,7 @@ def _client(port: int, login: str, password: str, n: int) -> list[dict[str, str]
 
 @pytest.fixture
 def own_process() -> Iterator[Sandbox]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "sms_mocks", "serve", "--port", str(port),
                                 "--clock", "virtual"], stdout=subprocess.PIPE, text=True)
     try:

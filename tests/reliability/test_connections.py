@@ -22,10 +22,13 @@ from typing import BinaryIO
 import httpx
 import pytest
 
-from sms_mocks import connections
 from sms_mocks.config import load
-from sms_mocks.connections import Limits
-from sms_mocks.server import ServerThread
+from sms_mocks.serving import connections
+from sms_mocks.serving.connections import Limits
+from sms_mocks.serving.server import ServerThread
+from tests.helpers.polling import eventually
+
+pytestmark = pytest.mark.slow  # each waits out a connection deadline
 
 SHORT = 0.5  # the head and keep-alive timeouts of the servers here
 # closed within: the timeout, the 100 ms tick that notices it, and a loaded machine's slack
@@ -259,8 +262,9 @@ def test_a_tls_connection_that_sends_no_request_is_closed(tls_server: ServerThre
 LAUNCHER = textwrap.dedent("""
     import resource, sys
     resource.setrlimit(resource.RLIMIT_NOFILE, ({limit}, {limit}))
-    import sms_mocks.connections
-    sms_mocks.connections.HEAD_SECONDS = 60.0  # the idle sockets stay until the test closes them
+    import sms_mocks.serving.connections
+    # the idle sockets stay until the test closes them
+    sms_mocks.serving.connections.HEAD_SECONDS = 60.0
     from sms_mocks import cli
     sys.exit(cli.main(["serve", "--port", "0", "--clock", "virtual", "--log-format", "off"]))
 """)
@@ -309,11 +313,9 @@ def test_out_of_file_descriptors_the_log_stays_quiet_and_serving_resumes(
 
         for sock in idle:
             sock.close()
-        deadline = time.monotonic() + 5
-        while not (answered := _balance(port)).startswith(ANSWER) and \
-                time.monotonic() < deadline:
-            time.sleep(0.05)  # the kernel hands the closes to the server
-        assert answered.startswith(ANSWER)
+        # the kernel hands the closes to the server
+        eventually(lambda: _balance(port), lambda answered: answered.startswith(ANSWER),
+                   timeout=5, interval=0.05)
     finally:
         for sock in idle:
             sock.close()

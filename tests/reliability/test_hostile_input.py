@@ -11,8 +11,8 @@ import socket
 import httpx
 import pytest
 
-from sms_mocks import http as mocks_http
-from sms_mocks.testing import Sandbox
+from sms_mocks.asgi import http as mocks_http
+from sms_mocks.testing.sandbox import Sandbox
 
 SMSC_REFUSED = b"ERROR = 1 (parameters error)"
 # nginx in front of TargetSMS's PHP refuses the body itself: 413 and its own page
@@ -105,6 +105,7 @@ def test_a_streamed_50_mb_body_is_refused_after_the_first_megabytes(
     assert _rss_kib() - peak_before < 20 * 1024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "content_type", "refusal"), ENDPOINTS, ids=IDS)
 def test_a_body_that_trickles_in_is_refused_at_the_deadline(
         sms_mocks: Sandbox, monkeypatch: pytest.MonkeyPatch, path: str, content_type: str,

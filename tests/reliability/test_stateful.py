@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.providers.smsc.client import Smsc
 from tests.providers.smspager.client import Pager, field
-from tests.providers.targetsms.conftest import Target
+from tests.providers.targetsms.client import Target
+
+pytestmark = pytest.mark.slow  # a long hypothesis state-machine run
 
 START = Decimal("100000.00")
 QUEUE, REPORT, VALIDITY = 1.0, 5.0, 24 * 3600.0  # the default timings
@@ -89,9 +93,8 @@ class Gateways(RuleBasedStateMachine):
     @rule(target=messages, magic=st.sampled_from([None, None, *MAGIC]))
     def send_smsc(self, magic: str | None) -> Sent:
         account, phone = self.accounts["smsc"], self._phone(magic)
-        answer = json.loads(self.http.get("/sys/send.php", params={
-            "login": account.login, "psw": account.password, "phones": phone,
-            "mes": f"hello {phone} {len(self.sent)}", "fmt": 3, "cost": 3}).text)
+        answer = json.loads(Smsc(self.http, account).send(
+            phones=phone, mes=f"hello {phone} {len(self.sent)}", fmt=3, cost=3))
         assert "error" not in answer, answer
         return self._keep(Sent("smsc", str(answer["id"]), phone, self.now,
                                Decimal(answer["cost"])))

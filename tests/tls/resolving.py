@@ -3,7 +3,6 @@ name lookups are overridden, verifying certificates against a given CA only."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterable
@@ -14,13 +13,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from tests.cli.test_serve import serving as cli_serving
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.helpers.serving import serving as cli_serving
 
 
 class _HostsEntries(httpcore.NetworkBackend):

@@ -11,9 +11,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from sms_mocks.seam.hosts import real_hosts
 from sms_mocks.tls import authority
 from sms_mocks.tls.files import TlsError, TlsFiles, check
-from sms_mocks.tls.options import NAMES
+from sms_mocks.tls.options import LOCAL_NAMES
+
+NAMES = [*real_hosts(), *LOCAL_NAMES]
 
 
 def load(path: Path) -> x509.Certificate:
@@ -34,7 +37,7 @@ def test_the_ca_may_sign_certificates_and_only_for_its_names(tmp_path: Path) -> 
     names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert names.get_values_for_type(x509.DNSName) == [
         "smsc.ru", "www2.smsc.ru", "www3.smsc.ru", "www4.smsc.ru", "www5.smsc.ru", "smsc.ua",
-        "sms.targetsms.ru", "transport.sms-pager.com", "localhost"]
+        "transport.sms-pager.com", "sms.targetsms.ru", "localhost"]
     assert names.get_values_for_type(x509.IPAddress) == [
         ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")]
     assert not leaf.extensions.get_extension_for_class(x509.BasicConstraints).value.ca

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sms_mocks.cli import main
-from tests.tls.resolving import free_port
+from tests.helpers.ports import free_port
 
 
 @pytest.mark.parametrize(("args", "error"), [
@@ -49,6 +49,7 @@ def test_a_busy_tls_port_is_reported(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err.startswith(f"sms-mocks: cannot listen on 127.0.0.1:{port}: ")
 
 
+@pytest.mark.slow
 def test_a_bad_certificate_file_stops_the_real_command_cleanly(tmp_path: Path) -> None:
     cert = tmp_path / "cert.pem"
     cert.write_text("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n")

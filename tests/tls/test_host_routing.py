@@ -11,14 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sms_mocks.config import load
-from sms_mocks.hosts import REAL_HOSTS, provider_of_host
-from sms_mocks.server import ServerThread
+from sms_mocks.seam import registry
+from sms_mocks.seam.hosts import provider_of_host, real_hosts
+from sms_mocks.serving.server import ServerThread
+from tests.helpers.clients import http_client
 
 
 @pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
+def own_http() -> Iterator[httpx.Client]:
     with ServerThread(load(clock="virtual")) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as client:
+            http_client(server.url, timeout=10) as client:
         yield client
 
 
@@ -44,45 +46,46 @@ def test_provider_of_host(host: bytes | None, provider: str | None) -> None:
 
 
 def test_every_real_host_names_a_provider_app_py_groups_by() -> None:
-    assert set(REAL_HOSTS.values()) == {"smsc", "smspager", "targetsms"}
+    assert set(registry.host_names().values()) == {"smsc", "smspager", "targetsms"}
+    assert len(real_hosts()) == len(registry.host_names()) == 8
 
 
 BALANCE = "/sys/balance.php?login=alex&psw=123"
 
 
-def test_a_real_host_serves_its_own_paths_and_no_others(http: httpx.Client) -> None:
-    assert http.get(BALANCE, headers={"Host": "smsc.ru"}).status_code == 200
-    assert http.get(BALANCE, headers={"Host": "SMSC.ru:80"}).status_code == 200
+def test_a_real_host_serves_its_own_paths_and_no_others(own_http: httpx.Client) -> None:
+    assert own_http.get(BALANCE, headers={"Host": "smsc.ru"}).status_code == 200
+    assert own_http.get(BALANCE, headers={"Host": "SMSC.ru:80"}).status_code == 200
     for host in ("sms.targetsms.ru", "transport.sms-pager.com:7214"):
-        answer = http.get(BALANCE, headers={"Host": host})
+        answer = own_http.get(BALANCE, headers={"Host": host})
         assert (answer.status_code, answer.text) == (404, "Not Found")
-    answer = http.get("/sendsms.php?balance=1", headers={"Host": "www2.smsc.ru"})
+    answer = own_http.get("/sendsms.php?balance=1", headers={"Host": "www2.smsc.ru"})
     assert (answer.status_code, answer.text) == (404, "Not Found")
 
 
-def test_a_wrong_method_on_another_providers_host_is_404_not_405(http: httpx.Client) -> None:
+def test_a_wrong_method_on_another_providers_host_is_404_not_405(own_http: httpx.Client) -> None:
     # (GET is served on SMS-Pager's paths, as an empty document; PUT is nobody's method)
-    assert http.put("/send.xml").status_code == 405  # the emulator's own answer on localhost
-    assert http.put("/send.xml", headers={"Host": "smsc.ua"}).status_code == 404
-    assert http.put("/send.xml", headers={"Host": "transport.sms-pager.com"}).status_code == 405
+    assert own_http.put("/send.xml").status_code == 405  # the emulator's own answer on localhost
+    assert own_http.put("/send.xml", headers={"Host": "smsc.ua"}).status_code == 404
+    assert own_http.put("/send.xml", headers={"Host": "transport.sms-pager.com"}).status_code == 405
 
 
 def test_other_hosts_serve_every_provider_and_the_control_plane_is_everywhere(
-        http: httpx.Client) -> None:
+        own_http: httpx.Client) -> None:
     for host in ("localhost", "127.0.0.1:7214", "sms-mocks", "[::1]"):
-        assert http.get(BALANCE, headers={"Host": host}).status_code == 200
-        assert http.get("/sendsms.php", headers={"Host": host}).status_code == 200
-    for host in (*REAL_HOSTS, "localhost"):
-        assert http.get("/_mock/health", headers={"Host": host}).json()["status"] == "ok"
+        assert own_http.get(BALANCE, headers={"Host": host}).status_code == 200
+        assert own_http.get("/sendsms.php", headers={"Host": host}).status_code == 200
+    for host in (*real_hosts(), "localhost"):
+        assert own_http.get("/_mock/health", headers={"Host": host}).json()["status"] == "ok"
 
 
-def test_the_wsdl_address_follows_host_and_scheme(http: httpx.Client) -> None:
-    wsdl = http.get("/sys/soap.php?wsdl", headers={"Host": "smsc.ua"}).text
+def test_the_wsdl_address_follows_host_and_scheme(own_http: httpx.Client) -> None:
+    wsdl = own_http.get("/sys/soap.php?wsdl", headers={"Host": "smsc.ua"}).text
     assert '<soap:address location="http://smsc.ua/sys/soap.php"/>' in wsdl
 
 
 def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
-    from sms_mocks import hosts
+    from sms_mocks.seam import hosts
 
     for n in range(2000):
         assert provider_of_host(f"h{n}.example:{n}".encode()) is None
@@ -90,6 +93,7 @@ def test_many_distinct_host_headers_do_not_grow_the_memo() -> None:
     assert provider_of_host(b"smsc.ru:443") == "smsc"
 
 
+@pytest.mark.slow
 @given(st.binary(max_size=300))
 def test_any_host_header_is_read_without_raising(host: bytes) -> None:
     assert provider_of_host(host) in (None, "smsc", "smspager", "targetsms")

@@ -18,9 +18,10 @@ import httpx
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
+from sms_mocks.serving.server import ServerThread
 from sms_mocks.tls.files import TlsFiles
-from tests.tls.resolving import client, free_port, serving
+from tests.helpers.ports import free_port
+from tests.tls.resolving import client, serving
 
 PAGER_BALANCE = (b"<?xml version='1.0' encoding='UTF-8'?><data><login>test</login>"
                  b"<password>123456</password></data>")
@@ -69,6 +70,7 @@ def https(served: Served) -> Iterator[httpx.Client]:
         yield http
 
 
+@pytest.mark.slow
 def test_send_php_at_smsc_ru_verifies_against_the_generated_ca(served: Served,
                                                                 https: httpx.Client) -> None:
     answer = https.get(f"https://smsc.ru{send('verified')}")
@@ -86,8 +88,9 @@ def test_the_ready_lines_name_the_https_urls_and_the_ca(served: Served) -> None:
     ready, names, ca = served.lines
     assert (f"at https://127.0.0.1:{served.port}, https://127.0.0.1:{served.pager_port} "
             f"(control API: https://127.0.0.1:{served.port}/_mock/") in ready
+    assert f"inbox: https://127.0.0.1:{served.port}/_mock/ui/" in ready
     assert names.startswith("TLS: certificate for smsc.ru, www2.smsc.ru,")
-    assert "sms.targetsms.ru, transport.sms-pager.com, localhost, 127.0.0.1, ::1" in names
+    assert "transport.sms-pager.com, sms.targetsms.ru, localhost, 127.0.0.1, ::1" in names
     assert f"TLS: signed by the local CA {served.ca};" in ca
     assert oct(served.ca.with_name("ca-key.pem").stat().st_mode & 0o777) == "0o600"
 
@@ -145,6 +148,7 @@ def test_the_certificate_does_not_verify_for_a_name_it_was_not_issued_for(
         https.get(f"https://not-a-provider.example{send('wrong-name')}")
 
 
+@pytest.mark.slow
 def test_restart_reuses_the_ca_and_certificate_and_mixes_plain_with_https(
         served: Served) -> None:
     before = {name: (served.tls_dir / name).read_bytes() for name in
@@ -178,6 +182,7 @@ def test_restart_reuses_the_ca_and_certificate_and_mixes_plain_with_https(
     assert after == before
 
 
+@pytest.mark.slow
 def test_given_certificate_and_key_are_served_as_is(tmp_path: Path) -> None:
     cert, key = tmp_path / "given.pem", tmp_path / "given-key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -196,6 +201,7 @@ def test_given_certificate_and_key_are_served_as_is(tmp_path: Path) -> None:
     assert not (tmp_path / "ca.pem").exists()
 
 
+@pytest.mark.slow
 def test_server_thread_serves_https_for_in_process_tests(served: Served) -> None:
     files = TlsFiles(cert=served.tls_dir / "cert.pem", key=served.tls_dir / "key.pem")
     with ServerThread(load(clock="virtual"), tls=files) as server:
@@ -206,6 +212,7 @@ def test_server_thread_serves_https_for_in_process_tests(served: Served) -> None
                 "https://sms.targetsms.ru/sendsms.php?user=demo&pwd=demo&balance=1").text
 
 
+@pytest.mark.slow
 def test_the_health_check_follows_sms_mocks_tls(served: Served) -> None:
     """The image's HEALTHCHECK (`sms-mocks health`, no URL) reaches an HTTPS server when
     SMS_MOCKS_TLS is set, as the container's serve is then HTTPS."""

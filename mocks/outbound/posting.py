@@ -25,7 +25,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable
 
-from sms_mocks.outbox import CallbackAllow, Delivery, Outbox
+from sms_mocks.outbound.outbox import CallbackAllow, Delivery, Outbox
 
 READ_TIMEOUT = 5.0  # seconds for the connection and for each read
 DEADLINE = 10.0  # seconds for the whole POST
@@ -124,6 +124,7 @@ class Post:
             # The host stays the URL's (the Host header, TLS's name and its check); the
             # socket goes to the addresses just checked, with no second lookup.
             self._connection = connection = kind(host, port, timeout=READ_TIMEOUT)
+            # a private hook of http.client, not in its stubs: connect() calls it
             connection._create_connection = _connector(addresses, port)  # type: ignore[attr-defined]
             connection.connect()
             if self._aborted.is_set():  # abort() may have come while there was no socket

@@ -14,7 +14,7 @@ out of file descriptors costs.
   descriptors free up.
 
 The deadlines cost no timer per request: a connection keeps its due time in an attribute and the
-server's 100 ms tick (server._Server.on_tick) closes the overdue ones (expire), and gives one to
+server's 100 ms tick (server._Server.tick) closes the overdue ones (expire), and gives one to
 a connection nothing else watches.
 """
 
@@ -33,14 +33,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from sms_mocks.asgi.uvicorn_glue import Protocol, status_line
 
 HEAD_SECONDS = 10.0  # a request head (and a TLS handshake) must be in within this
 KEEP_ALIVE_SECONDS = 5.0  # uvicorn's default: an idle kept connection is closed after this
 MAX_HEAD_BYTES = 64 * 1024  # request line and header fields; past it, 431
 LOG_SECONDS = 1.0  # at most one "out of file descriptors" line this often
 
-log = logging.getLogger("sms_mocks.connections")
+log = logging.getLogger("sms_mocks.serving.connections")
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,15 @@ class HeadTooLarge(Exception):
 IDLE, HEAD, BODY = 0, 1, 2  # between requests, reading a head, reading a body
 
 TOO_LARGE_BODY = b"Request Header Fields Too Large"
-TOO_LARGE = b"".join([STATUS_LINE[431], b"content-type: text/plain; charset=utf-8\r\n",
+TOO_LARGE = b"".join([status_line(431), b"content-type: text/plain; charset=utf-8\r\n",
                       b"content-length: ", str(len(TOO_LARGE_BODY)).encode(), b"\r\n",
                       b"connection: close\r\n\r\n", TOO_LARGE_BODY])
 
 
-class GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol (what http="auto" picks), plus the head's deadline and size
-    limit. The per-request cost is a few attribute writes; no timer is armed per request."""
+class GuardedHttpToolsProtocol(Protocol):
+    """uvicorn's httptools protocol (what http="auto" picks; reached through asgi/uvicorn_glue),
+    plus the head's deadline and size limit. The per-request cost is a few attribute writes;
+    no timer is armed per request."""
 
     head_seconds: float = HEAD_SECONDS
     head_bytes: int = MAX_HEAD_BYTES
@@ -84,7 +85,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.head_due = self.loop.time() + self.head_seconds
+        self.head_due = self.now() + self.head_seconds
 
     # head_size counts whole chunks: one that begins inside a head, or with one, belongs to it
     # up to its end, so while a head is still open after a chunk the count is exact. A head that
@@ -105,7 +106,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             if self.head_size > self.head_bytes:
                 self.refuse()
             elif not self.head_due:
-                self.head_due = self.loop.time() + self.head_seconds
+                self.head_due = self.now() + self.head_seconds
 
     def send_400_response(self, msg: str) -> None:
         # uvicorn answers a parser error 400; one raised by on_headers_complete for a head over
@@ -128,17 +129,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         # head_size + chunk bounds the head from above however it fell into chunks
         if self.head_size + self.chunk > self.head_bytes and \
-                self._exact_head_size() > self.head_bytes:
+                self.parsed_head_bytes() > self.head_bytes:
             self.too_large = True
             raise HeadTooLarge
         self.phase = BODY
         self.head_due = 0.0
         _headers_complete(self)
-
-    def _exact_head_size(self) -> int:
-        # the request line and "name: value\r\n" lines, to within their optional whitespace
-        return len(self.url) + 16 + sum(len(name) + len(value) + 4
-                                        for name, value in self.headers)
 
     def on_message_complete(self) -> None:
         self.phase = IDLE
@@ -147,10 +143,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
 
 # the overridden methods, called directly: cheaper than super() on every request
-_data_received = HttpToolsProtocol.data_received
-_begin = HttpToolsProtocol.on_message_begin
-_headers_complete = HttpToolsProtocol.on_headers_complete
-_message_complete = HttpToolsProtocol.on_message_complete
+_data_received = Protocol.data_received
+_begin = Protocol.on_message_begin
+_headers_complete = Protocol.on_headers_complete
+_message_complete = Protocol.on_message_complete
 
 
 def protocol_class(limits: Limits) -> type[GuardedHttpToolsProtocol]:
@@ -163,7 +159,7 @@ def protocol_class(limits: Limits) -> type[GuardedHttpToolsProtocol]:
                  "__module__": __name__})
 
 
-def expire(connections: Iterable[Any], now: float) -> int:
+def expire(connections: Iterable[object], now: float) -> int:
     """Close the connections whose deadline has passed and that have no request in progress
     (one the app is reading or answering); the number closed. A TLS one is aborted: a polite
     close would wait up to 30 s more for a close_notify from a client that sends nothing.
@@ -174,15 +170,13 @@ def expire(connections: Iterable[Any], now: float) -> int:
     the head's, a tick late at most."""
     late = []
     for connection in connections:
-        due = getattr(connection, "head_due", None)
-        if due is None:  # not one of ours (a WebSocket)
+        if not isinstance(connection, GuardedHttpToolsProtocol):  # not one of ours (a WebSocket)
             continue
-        cycle = connection.cycle
-        if cycle is not None and not cycle.response_complete:
+        due = connection.head_due
+        if connection.in_request():
             continue
         if not due:
-            if connection.timeout_keep_alive_task is None and \
-                    not connection.transport.is_closing():
+            if not connection.keep_alive_armed() and not connection.transport.is_closing():
                 connection.head_due = now + connection.head_seconds
         elif due <= now:
             late.append(connection)

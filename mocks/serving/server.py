@@ -4,9 +4,10 @@ Listeners may mix plain HTTP and HTTPS. uvicorn serves all of one server's socke
 TLS setting, so the other kind gets a companion server on the same app and event loop; the
 leader owns the lifespan (the clock ticker) and the signals, and the companion ends with it.
 
-Connections are bounded by sms_mocks.connections: the protocol (uvicorn's httptools one, with a
-deadline and a size limit for the request head), the listening socket (it sheds connections
-when file descriptors run out), and the loop's accept errors (one line a second).
+Connections are bounded by sms_mocks.serving.connections: the protocol (uvicorn's httptools
+one, with a deadline and a size limit for the request head), the listening socket (it sheds
+connections when file descriptors run out), and the loop's accept errors (one line a second).
+What this needs of uvicorn's inside goes through sms_mocks.asgi.uvicorn_glue's hooks.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
-from sms_mocks import connections
-from sms_mocks.app import build_app
+from sms_mocks.asgi import uvicorn_glue
 from sms_mocks.config import Settings
-from sms_mocks.connections import Limits
+from sms_mocks.serving import connections
+from sms_mocks.serving.app import EmulatorApp, build_app
+from sms_mocks.serving.connections import Limits
 from sms_mocks.tls.files import TlsFiles
 
 TLS_CLOSE_SECONDS = 0.3
@@ -57,7 +59,7 @@ def url_of(sock: socket.socket, tls: bool = False) -> str:
     return f"{'https' if tls else 'http'}://{'[' + host + ']' if ':' in host else host}:{port}"
 
 
-class _Server(uvicorn.Server):
+class _Server(uvicorn_glue.Server):
     """uvicorn's server, but SIGINT and SIGTERM end it with a clean exit status, and its tick
     closes the connections whose request head is overdue (connections.expire)."""
 
@@ -65,20 +67,21 @@ class _Server(uvicorn.Server):
         super().__init__(config)
         self.limits = limits or connections.current_limits()
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+    @contextlib.contextmanager
+    def starting(self) -> Iterator[None]:
         connections.install(asyncio.get_running_loop())
         token = connections.handshake_seconds.set(self.limits.head_seconds)
         try:
-            await super().startup(sockets)
+            yield
         finally:
             connections.handshake_seconds.reset(token)
 
-    async def on_tick(self, counter: int) -> bool:
-        connections.expire(self.server_state.connections, asyncio.get_running_loop().time())
-        return await super().on_tick(counter)
+    def tick(self) -> bool:
+        connections.expire(self.connections(), asyncio.get_running_loop().time())
+        return False
 
     @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
+    def signals(self) -> Iterator[None]:
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -94,21 +97,20 @@ class _Server(uvicorn.Server):
             self.force_exit = True
         self.should_exit = True
 
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+    @contextlib.contextmanager
+    def stopping(self) -> Iterator[None]:
         # uvicorn closes idle connections first; a TLS one then waits for the client's
         # close_notify, which an idle pooled client never sends, and the stop would hang for
         # the whole graceful timeout. Those are cut once the rest have had their moment.
         cut = asyncio.get_running_loop().call_later(TLS_CLOSE_SECONDS, self._abort_closing_tls)
         try:
-            await super().shutdown(sockets)
+            yield
         finally:
             cut.cancel()
 
     def _abort_closing_tls(self) -> None:
-        for connection in list(self.server_state.connections):
-            transport = getattr(connection, "transport", None)
-            if transport is not None and transport.is_closing() and \
-                    transport.get_extra_info("sslcontext") is not None:
+        for transport in self.transports():
+            if transport.is_closing() and transport.get_extra_info("sslcontext") is not None:
                 transport.abort()
 
 
@@ -121,15 +123,15 @@ class _Companion(_Server):
         self.leader = leader
 
     @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
+    def signals(self) -> Iterator[None]:
         yield
 
-    async def on_tick(self, counter: int) -> bool:
-        return self.leader.should_exit or await super().on_tick(counter)
+    def tick(self) -> bool:
+        return self.leader.should_exit or super().tick()
 
 
 def _config(app: Any, tls: TlsFiles | None, limits: Limits, *, access_log: bool = False,
-            lifespan: str = "on") -> uvicorn.Config:
+            lifespan: Literal["on", "off"] = "on") -> uvicorn.Config:
     files: dict[str, Any] = {} if tls is None else {"ssl_certfile": str(tls.cert),
                                                     "ssl_keyfile": str(tls.key)}
     # uvicorn's httptools protocol (what http="auto" picks) with a bounded head
@@ -145,8 +147,14 @@ def make_server(settings: Settings, *, access_log: bool = False,
                 tls: TlsFiles | None = None, limits: Limits | None = None) -> _Server:
     """limits: the connections' deadlines and head size (connections.Limits; by default the
     module's constants)."""
+    return serve_app(build_app(settings), access_log=access_log, tls=tls, limits=limits)
+
+
+def serve_app(app: EmulatorApp, *, access_log: bool = False, tls: TlsFiles | None = None,
+              limits: Limits | None = None) -> _Server:
+    """make_server for an app already built (whose type uvicorn's config does not keep)."""
     limits = limits or connections.current_limits()
-    return _Server(_config(build_app(settings), tls, limits, access_log=access_log), limits)
+    return _Server(_config(app, tls, limits, access_log=access_log), limits)
 
 
 def serve_forever(settings: Settings, listeners: Sequence[Listener],
@@ -190,8 +198,8 @@ class ServerThread:
                  tls: TlsFiles | None = None, limits: Limits | None = None) -> None:
         self.sock = bind(host, port)
         self.url = url_of(self.sock, tls is not None)
-        self.server = make_server(settings, tls=tls, limits=limits)
-        self.app = self.server.config.app
+        self.app = build_app(settings)
+        self.server = serve_app(self.app, tls=tls, limits=limits)
         self._thread = threading.Thread(target=self._run, name="sms-mocks", daemon=True)
 
     def _run(self) -> None:

@@ -5,7 +5,7 @@ POST that fails (a connection error, a timeout, or a status other than 2xx) is t
 after BACKOFF[attempt] seconds of the emulator's clock, so a test advances the clock rather
 than wait; after the last, it is given up. Meanwhile the URL's later callbacks go on, so a
 retried one arrives after them. A refusal (callback_allow, below) is not tried again. The
-sending itself is mocks/posting.py's job.
+sending itself is mocks/outbound/posting.py's job.
 
 Where callbacks may go is `callback_allow` (CallbackAllow): networks (CIDR, or an address),
 host names, either on one port or any. Link-local and cloud metadata addresses are refused
@@ -24,9 +24,9 @@ import itertools
 import re
 import weakref
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sms_mocks.core.clock import Clock
 
@@ -70,9 +70,17 @@ class Entry:
     def opens_refused(self) -> bool:
         """An entry inside a link-local or metadata range opens that much of it."""
         network = self.network
-        return network is not None and any(
-            network.version == refused.version and network.subnet_of(refused)  # type: ignore[arg-type]
-            for refused in LINK_LOCAL_AND_METADATA)
+        return network is not None and any(_within(network, refused)
+                                           for refused in LINK_LOCAL_AND_METADATA)
+
+
+def _within(network: Network, outer: Network) -> bool:
+    """subnet_of, which takes two networks of one version (and raises for mixed ones)."""
+    if isinstance(network, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return network.subnet_of(outer)
+    if isinstance(network, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return network.subnet_of(outer)
+    return False
 
 
 def _port(text: str, entry: str) -> int:
@@ -213,7 +221,7 @@ class Outbox:
     _waiting: int = 0
     _busy: set[str] = field(default_factory=set)  # URLs with a batch on its way
     _generation: int = 0
-    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         if not isinstance(self.allow, CallbackAllow):

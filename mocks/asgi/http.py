@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import unquote_to_bytes
+
+from starlette.types import Receive, Scope, Send
+
+if TYPE_CHECKING:  # core sits above asgi: annotations only
+    from sms_mocks.core.gateway import Gateway
 
 MAX_FIELDS = 1000
 BODY_SECONDS = 10.0  # a body that takes longer to arrive is refused, as one too large is
-
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class BodyTooLarge(Exception):
@@ -29,14 +31,15 @@ class BodyTooLarge(Exception):
     its own "request refused" error, and the connection is closed after the answer)."""
 
 
-def header(scope: dict[str, Any], name: bytes) -> bytes | None:
-    for key, value in scope["headers"]:
+def header(scope: Scope, name: bytes) -> bytes | None:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for key, value in headers:
         if key == name:
-            return value  # type: ignore[no-any-return]
+            return value
     return None
 
 
-async def read_body(scope: dict[str, Any], receive: Receive, limit: int) -> bytes:
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The body, refusing past `limit` bytes without buffering more than that, or when it has
     not all arrived within BODY_SECONDS (a slow client holds a concurrency slot). A client
     that goes away mid-body leaves what had arrived."""
@@ -145,7 +148,7 @@ def multipart_pairs(content_type: bytes, raw: bytes) -> list[tuple[bytes, bytes]
         return []
 
 
-def is_multipart(scope: dict[str, Any]) -> bool:
+def is_multipart(scope: Scope) -> bool:
     content_type = header(scope, b"content-type") or b""
     return content_type.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
 
@@ -163,7 +166,7 @@ def body_pairs(method: str, content_type: bytes | None, body: bytes) -> list[tup
     return []
 
 
-async def posted_form(scope: dict[str, Any], receive: Receive, limit: int
+async def posted_form(scope: Scope, receive: Receive, limit: int
                       ) -> list[tuple[bytes, bytes]]:
     """The undecoded pairs of a POSTed form, urlencoded or multipart (a body with no content
     type counts as urlencoded, as PHP reads it); nothing for other requests. Raises
@@ -178,7 +181,22 @@ async def posted_form(scope: dict[str, Any], receive: Receive, limit: int
     return form_pairs(await read_body(scope, receive, limit))
 
 
-def is_form(scope: dict[str, Any]) -> bool:
+def form_params(scope: Scope, body: bytes, charsets: dict[str, str],
+                default: str) -> dict[str, str]:
+    """Query and form body merged, the body winning, decoded in the codec `charsets` gives for
+    the request's `charset` parameter (`default` without one, or for one it does not know)."""
+    pairs = form_pairs(scope.get("query_string", b"")) + body_pairs(
+        scope["method"], header(scope, b"content-type"), body)
+    charset = next((v for k, v in reversed(pairs) if k == b"charset"), b"")
+    return decode_pairs(pairs, charsets.get(charset.decode("latin-1").strip().lower(), default))
+
+
+def local_name(tag: object) -> str:
+    """An XML element's name without its namespace; "" for a comment or processing instruction."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def is_form(scope: Scope) -> bool:
     content_type = header(scope, b"content-type")
     if content_type is None:
         return False
@@ -221,25 +239,28 @@ class ProviderApp:
 
     log = logging.getLogger("sms_mocks")
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError  # each dialect answers in its own words
+
     @staticmethod
-    def gateway(scope: dict[str, Any]) -> Any:
+    def gateway(scope: Scope) -> Gateway:
         """The app's gateway, with every transition due by now fired, so nothing reads stale."""
-        gateway = scope["app"].state.gateway
+        gateway: Gateway = scope["app"].runtime.gateway
         gateway.tick()
         return gateway
 
-    def injected_error(self, scope: dict[str, Any], body: bytes, code: int | str
+    def injected_error(self, scope: Scope, body: bytes, code: int | str
                        ) -> Answer | None:
         """The answer to this request for one of the provider's documented errors (a fault
         rule's), rendered as the dialect renders it, running nothing else; None when this
         request has no place for one (it is then answered as usual)."""
         return None
 
-    def internal_error(self, scope: dict[str, Any]) -> None:
+    def internal_error(self, scope: Scope) -> None:
         """A bug of ours: the log gets the traceback, and /_mock/health counts it so the test
         suite (and the pytest fixture) can fail on it; the client still gets a provider answer."""
         self.log.exception("internal error on %s", scope.get("path"))
-        scope["app"].state.runtime.internal_errors += 1
+        scope["app"].runtime.internal_errors += 1
 
 
 class CommandApp(ProviderApp, Generic[C]):

@@ -13,8 +13,8 @@ from sms_mocks.core.inbound import InboundStore
 from sms_mocks.faults.rules import Book
 from sms_mocks.journal.recorder import Journal
 from sms_mocks.observe.requests import RequestLog
-from sms_mocks.outbox import Outbox
-from sms_mocks.providers.smsc import callbacks as smsc_callbacks
+from sms_mocks.outbound.outbox import Outbox
+from sms_mocks.seam import registry
 from sms_mocks.store import Persistence
 
 
@@ -28,18 +28,22 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.internal_errors = 0
+        self.waiting = 0  # /_mock/messages/wait requests blocked now (health shows it)
         # With a data dir the stored state is loaded over the configured one (mocks/store).
         self.persistence = Persistence(settings.data_dir) if settings.data_dir else None
         clock = make_clock(settings)
         if self.persistence is not None:
             clock = self.persistence.resumed_clock(clock)
         self.gateway = Gateway(clock=clock, timings=settings.timings, limits=settings.limits())
+        self.gateway.magic_prefix = settings.magic_prefix if settings.magic_enabled else None
         self._load_accounts(self.gateway.accounts)
         if self.persistence is not None:
             self.persistence.attach(self.gateway)
         self.gateway.outcome_rules = outcome_rules(self.settings.outcomes)
         self.outbox = Outbox(self.gateway.clock, allow=settings.callback_allow)
-        smsc_callbacks.attach(self.gateway.events, self.outbox)
+        for provider in registry.providers():  # status callbacks, say
+            if provider.attach is not None:
+                provider.attach(self.gateway.events, self.outbox)
         self.sink = Sink()  # /_mock/sink/{name}
         self.inbound = InboundStore()  # /_mock/inbound
         self.faults = Book(settings.seed)  # fault rules: the configured ones to start with

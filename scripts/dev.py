@@ -3,6 +3,8 @@
 
     python3 scripts/dev.py sandbox [serve options]   set up .venv and start the sandbox
     python3 scripts/dev.py test [pytest options]     set up .venv and run every test (-n auto)
+    python3 scripts/dev.py test --quick [options]    the same, without the tests marked slow or
+                                                     external (browser, docker, php, processes)
 
 Setting up means: create .venv next to this repository and install the project into it
 (editable, with the test extras for `test`). It is skipped when pyproject.toml has not changed
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("SMS_MOCKS_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+QUICK = "not slow and not external"
 
 
 def setup(extras: str) -> None:
@@ -52,6 +55,9 @@ def main(argv: list[str]) -> int:
         setup("")
         return subprocess.call([str(BIN / "sms-mocks"), "serve", *rest], cwd=ROOT)
     setup("test")
+    if "--quick" in rest:  # the markers are declared in pyproject.toml
+        rest = [a for a in rest if a != "--quick"]
+        rest = ["-m", QUICK, *rest]
     # both cores unless told otherwise: the suite is built for pytest-xdist (a server a worker)
     workers = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) \
         else ["-n", "auto"]

@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient, Sandbox
+from tests.helpers.clients import http_client
 
 pytest_plugins = ["pytester"]
 
@@ -15,7 +16,7 @@ pytest_plugins = ["pytester"]
 @pytest.fixture
 def http(sms_mocks: Sandbox) -> Iterator[httpx.Client]:
     """A real HTTP client on the session emulator's loopback port."""
-    with httpx.Client(base_url=sms_mocks.url, timeout=10) as client:
+    with http_client(sms_mocks.url, timeout=10) as client:
         yield client
 
 
@@ -26,3 +27,13 @@ def doc_server() -> Iterator[ControlClient]:
         client = ControlClient(server.url)
         yield client
         client.close()
+
+
+@pytest.fixture
+def doc_http(doc_server: ControlClient) -> Iterator[httpx.Client]:
+    """An HTTP client on `doc_server`, reset for the test (messages, accounts), which must end
+    without an internal error. Not `http`: that one is on the session emulator."""
+    doc_server.call("POST", "/_mock/reset")
+    with http_client(doc_server.url, timeout=10) as client:
+        yield client
+    assert doc_server.health()["internal_errors"] == 0

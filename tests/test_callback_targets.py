@@ -21,14 +21,16 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_mocks import posting
 from sms_mocks.config import ConfigError, Settings, load
 from sms_mocks.core.clock import Clock
-from sms_mocks.outbox import DEFAULT_CALLBACK_ALLOW, CallbackAllow, Outbox, parse_entry
-from sms_mocks.runtime import Runtime
-from sms_mocks.server import ServerThread
-
-SMSC = {"login": "alex", "psw": "123", "charset": "utf-8", "fmt": "3"}
+from sms_mocks.outbound import posting
+from sms_mocks.outbound.outbox import DEFAULT_CALLBACK_ALLOW, CallbackAllow, Outbox, parse_entry
+from sms_mocks.serving.runtime import Runtime
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import MockAccount
+from tests.helpers.clients import http_client
+from tests.helpers.polling import at_least, eventually
+from tests.providers.smsc.client import Smsc
 
 
 def ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -220,6 +222,7 @@ def test_the_control_api_is_refused_before_any_lookup_or_connection(network: Net
     assert network.connects == [] and network.lookups == []
 
 
+@pytest.mark.slow
 def test_a_name_is_resolved_once_and_the_checked_address_is_the_one_connected(
         network: Network, receiver: Receiver) -> None:
     answers = iter([["127.0.0.1"], ["169.254.169.254"]])  # a second lookup would be rebound
@@ -230,6 +233,7 @@ def test_a_name_is_resolved_once_and_the_checked_address_is_the_one_connected(
     assert receiver.posts == [(f"rebind.test:{receiver.port}", "id=1")]  # its own Host
 
 
+@pytest.mark.slow
 def test_of_several_addresses_only_the_permitted_ones_are_tried(
         network: Network, receiver: Receiver) -> None:
     network.names["mixed.test"] = lambda: ["169.254.169.254", "8.8.8.8", "127.0.0.1"]
@@ -237,6 +241,7 @@ def test_of_several_addresses_only_the_permitted_ones_are_tried(
     assert network.connects == [("127.0.0.1", receiver.port)]
 
 
+@pytest.mark.slow
 def test_a_configured_list_replaces_the_defaults(network: Network, receiver: Receiver) -> None:
     only_other_port = CallbackAllow([f"127.0.0.1:{receiver.port + 1}"])
     assert run(f"http://127.0.0.1:{receiver.port}/", only_other_port) == (None, posting.REFUSED)
@@ -248,6 +253,7 @@ def test_a_configured_list_replaces_the_defaults(network: Network, receiver: Rec
 
 
 # what an attempt says ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_an_attempt_says_a_generic_phrase_never_the_targets_words(network: Network) -> None:
     secret = b"SECRET-BANNER db01 internal error: password=hunter2"
     failing = Receiver(500, secret)
@@ -285,28 +291,25 @@ def served() -> Iterator[ServerThread]:
 
 
 def attempts_for(client: httpx.Client, url: str, count: int) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 10
-    while True:
-        found = [a for a in client.get("/_mock/callbacks").json()["attempts"]
-                 if a["url"] == url]
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.02)
+    return eventually(lambda: [a for a in client.get("/_mock/callbacks").json()["attempts"]
+                               if a["url"] == url], at_least(count),
+                      what=f"{count} attempts on {url}")
 
 
 def send_with_callback(client: httpx.Client, url: str, login: str) -> None:
     account = {"provider": "smsc", "login": login, "password": "p", "callback_url": url}
     assert client.post("/_mock/accounts", json=account).status_code == 201
-    answer = client.get("/sys/send.php", params={
-        **SMSC, "login": login, "psw": "p", "phones": "79991234567", "mes": "x"}).json()
+    answer = Smsc(client, MockAccount("smsc", login, "p")).get(
+        "send", charset="utf-8", fmt="3", phones="79991234567", mes="x").json()
     assert "id" in answer, answer
     client.post("/_mock/clock/advance", json={"seconds": 1}).raise_for_status()  # sent: status 0
 
 
+@pytest.mark.slow
 def test_a_metadata_callback_is_refused_once_and_shown_generically(
         served: ServerThread, network: Network) -> None:
     url = "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
-    with httpx.Client(base_url=served.url, timeout=10) as client:
+    with http_client(served.url, timeout=10) as client:
         send_with_callback(client, url, "meta")
         [attempt] = attempts_for(client, url, 1)
         assert (attempt["status"], attempt["error"], attempt["retry_at"]) == (
@@ -321,9 +324,10 @@ def test_a_metadata_callback_is_refused_once_and_shown_generically(
     assert not [c for c in network.connects if c[0] == "169.254.169.254"]
 
 
+@pytest.mark.slow
 def test_a_callback_to_the_emulators_own_control_api_does_nothing(served: ServerThread,
                                                                   network: Network) -> None:
-    with httpx.Client(base_url=served.url, timeout=10) as client:
+    with http_client(served.url, timeout=10) as client:
         before = len(client.get("/_mock/messages").json()["messages"])
         for n, path in enumerate(("/_mock/reset", "/%5Fmock/reset")):
             url = f"{served.url}{path}"
@@ -337,13 +341,14 @@ def test_a_callback_to_the_emulators_own_control_api_does_nothing(served: Server
         assert (attempt["status"], attempt["error"]) == (200, "")
 
 
+@pytest.mark.slow
 def test_callbacks_shows_no_text_of_a_failing_or_closed_target(served: ServerThread) -> None:
     failing = Receiver(500, b"SECRET-BANNER internal stack trace")
     closed = socket.create_server(("127.0.0.1", 0))
     closed_url = f"http://127.0.0.1:{closed.getsockname()[1]}/"
     closed.close()
     try:
-        with httpx.Client(base_url=served.url, timeout=10) as client:
+        with http_client(served.url, timeout=10) as client:
             failing_url = f"http://127.0.0.1:{failing.port}/hook"
             send_with_callback(client, failing_url, "failing")
             send_with_callback(client, closed_url, "closed")

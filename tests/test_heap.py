@@ -1,4 +1,4 @@
-"""The heap keeper of a long-running server (mocks/heap.py): frequent cheap promotions, full
+"""The heap keeper of a long-running server (mocks/serving/heap.py): frequent cheap promotions, full
 collections only when idle or long overdue."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from sms_mocks.heap import FULL_SECONDS, IDLE_SECONDS, MAX_FULL_SECONDS, NEVER, HeapKeeper
+from sms_mocks.serving.heap import FULL_SECONDS, IDLE_SECONDS, MAX_FULL_SECONDS, NEVER, HeapKeeper
 
 
 class Calls(list[str]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from sms_mocks.core.clock import Clock
-from sms_mocks.outbox import BACKOFF, Delivery, Outbox
+from sms_mocks.outbound.outbox import BACKOFF, Delivery, Outbox
 
 
 def forms(batches: list[list[Delivery]]) -> list[list[str]]:

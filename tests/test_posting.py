@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sms_mocks import posting
+from sms_mocks.outbound import posting
 
 
 @pytest.fixture
@@ -44,6 +44,7 @@ def trickler() -> Iterator[str]:
     server.close()
 
 
+@pytest.mark.slow
 def test_a_trickling_receiver_is_cut_at_the_deadline(trickler: str) -> None:
     started = time.monotonic()
     status, error = asyncio.run(posting.post(trickler, {"id": "1"}, deadline=0.5))
@@ -51,6 +52,7 @@ def test_a_trickling_receiver_is_cut_at_the_deadline(trickler: str) -> None:
     assert time.monotonic() - started < 3  # not the 5 s read timeout, nor the trickle's end
 
 
+@pytest.mark.slow
 def test_cancelling_a_post_ends_it_at_once(trickler: str) -> None:
     async def cancel_soon() -> float:
         task = asyncio.create_task(posting.post(trickler, {"id": "1"}))

@@ -18,7 +18,6 @@ xfail(strict=True) with its source line, and the emulator is left as the documen
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 import pytest
 import zeep
 
-from sms_mocks.testing import ControlClient, MockAccount, Sandbox
+from sms_mocks.testing.sandbox import ControlClient, MockAccount, Sandbox
 from tests.clients.installed import (
     DRIVERS,
     Driver,
@@ -37,7 +36,12 @@ from tests.clients.installed import (
     python_package,
     symfony_smsc_notifier,
 )
-from tests.tls.resolving import free_port, serving
+from tests.helpers.polling import eventually
+from tests.helpers.ports import free_port
+from tests.tls.resolving import serving
+
+# real clients: php, node/npm and installed packages, each in a process of its own
+pytestmark = [pytest.mark.slow, pytest.mark.external]
 
 PHONE = "79991230101"  # no magic number: delivered on the default timings (1 s + 5 s)
 TARIFF = "1.40"
@@ -55,7 +59,7 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`sms-mocks serve --clock virtual`, as tests/tls starts it, on two loopback ports: one
-    plain HTTP, one HTTPS with a certificate from a CA of its own (README "TLS and real
+    plain HTTP, one HTTPS with a certificate from a CA of its own (docs/tls.md, "TLS and real
     hostnames"). One emulator behind both: one clock, one set of accounts."""
     tls_dir = tmp_path_factory.mktemp("tls")
     plain, secure = free_port(), free_port()
@@ -89,14 +93,12 @@ def python_driver(script: str, *args: str, python: str | Path = sys.executable) 
 def wait_for_callbacks(sms_mocks: Sandbox, url: str, statuses: set[str]) -> list[dict[str, Any]]:
     """The emulator's POSTs to `url` once every status in `statuses` has been answered:
     callbacks leave through a queue of their own, after `advance` has returned."""
-    deadline = time.monotonic() + 10
-    while True:
-        attempts = [a for a in sms_mocks.control.call("GET", "/_mock/callbacks")["attempts"]
-                    if a["url"] == url]
-        if statuses <= {a["form"]["status"] for a in attempts if a["status"] is not None} \
-                or time.monotonic() > deadline:
-            return attempts
-        time.sleep(0.02)
+    return eventually(
+        lambda: [a for a in sms_mocks.control.call("GET", "/_mock/callbacks")["attempts"]
+                 if a["url"] == url],
+        lambda attempts: statuses <= {a["form"]["status"] for a in attempts
+                                      if a["status"] is not None},
+        what=f"callbacks of statuses {sorted(statuses)}")
 
 
 # -- PyPI smsc 0.1.1 (Otetz/smsc) -------------------------------------------------------------

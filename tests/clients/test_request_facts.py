@@ -20,7 +20,8 @@ import phpserialize
 import pytest
 from lxml import etree
 
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.helpers.clients import http_client
 
 FACTS = Path(__file__).parents[2] / "fixtures" / "clients"
 PHONE = "79991234567"
@@ -72,7 +73,7 @@ def test_every_file_names_its_origin_and_its_calls(name: str, facts: dict[str, A
 
 
 def test_the_readme_lists_every_client_with_the_state_of_its_test() -> None:
-    readme = (FACTS.parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (FACTS.parents[1] / "docs" / "clients.md").read_text(encoding="utf-8")
     table = readme.split("**Clients that no registry ships**")[1].split("**Bugs of")[0]
     rows = {m[1]: m[0] for m in re.finditer(r"^\| [^(\n]*\(`(\w+)`\)[^\n]*$", table, re.M)}
     assert set(rows) == {name for name, _ in CLIENTS}
@@ -99,7 +100,7 @@ def test_the_clients_default_calls_take_the_expected_branch(sms_mocks: Sandbox, 
     provider = facts["provider"]
     account = sms_mocks.account(provider, **ACCOUNT_SPECS[provider])
     values = _values(account)
-    with httpx.Client(base_url=sms_mocks.url, timeout=10) as http:
+    with http_client(sms_mocks.url, timeout=10) as http:
         for call in facts["call"]:
             if call.get("advance"):
                 sms_mocks.advance(call["advance"])

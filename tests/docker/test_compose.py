@@ -56,10 +56,8 @@ def test_its_environment_is_made_of_settings_and_sets_a_token() -> None:
     assert "SMS_MOCKS_CONTROL_TOKEN" in environment  # it publishes the port beyond loopback
 
 
-def test_the_readmes_ci_recipes_are_valid_yaml_that_set_real_settings() -> None:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("\n## Docker\n"):]
-    section = section[:section.index("\n## ", 5)]
+def test_the_docs_ci_recipes_are_valid_yaml_that_set_real_settings() -> None:
+    section = (ROOT / "docs" / "container.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)\n```", section, re.S)
     assert len(blocks) == 2  # GitHub Actions, GitLab CI
     github, gitlab = (yaml.safe_load(block) for block in blocks)
@@ -78,7 +76,7 @@ def test_the_readmes_ci_recipes_are_valid_yaml_that_set_real_settings() -> None:
 
 
 def test_the_root_filesystem_is_read_only() -> None:
-    assert service()["read_only"] is True  # as README's `docker run --read-only`
+    assert service()["read_only"] is True  # as docs/container.md's `docker run --read-only`
 
 
 # The second container: it sends as SMSC's alex through the service name, then reads the
@@ -129,6 +127,8 @@ def port_free(port: int, wait: float = 60) -> bool:
         time.sleep(0.5)
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_compose_up_serves_and_a_second_container_reaches_it_by_its_service_name(
         image: engine.Image, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     command = compose_command()

@@ -10,10 +10,14 @@ import shutil
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.docker import engine
 from tests.docker.dockerfile import ROOT
 
 
+@pytest.mark.slow
+@pytest.mark.external
 def test_without_wheels_the_builder_makes_them_from_pypi(image: engine.Image,
                                                           tmp_path: Path) -> None:
     bundle = Path(os.environ.get("SSL_CERT_FILE") or "/etc/ssl/certs/ca-certificates.crt")

@@ -1,4 +1,4 @@
-"""README.md's Testcontainers recipe: testcontainers-python starts the image, and the pytest
+"""docs/container.md's Testcontainers recipe: testcontainers-python starts the image, and the pytest
 plugin is pointed at it, so a user's test runs against the container exactly as it does
 against the in-process server. The user's side is a pytest run of its own (a subprocess, in a
 scratch directory): the same test file, in-process, with the recipe's conftest.py, and with
@@ -38,10 +38,8 @@ def test_sends(sms_mocks):
 
 
 def recipe() -> str:
-    """The README's conftest.py (the Docker section's Python block)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("\n## Docker\n"):]
-    section = section[:section.index("\n## ", 5)]
+    """The conftest.py of docs/container.md (its one Python block)."""
+    section = (ROOT / "docs" / "container.md").read_text(encoding="utf-8")
     [block] = re.findall(r"```python\n(.*?)\n```", section, re.S)
     assert block.startswith("# conftest.py\n")
     return block
@@ -64,7 +62,7 @@ def user_run(directory: Path, *options: str) -> tuple[str, int]:
 
 def write_recipe(directory: Path, image: engine.Image) -> None:
     text = recipe()
-    line = 'IMAGE = "sms-gateway-mocks"'
+    line = 'IMAGE = "ghcr.io/<owner>/sms-mocks:0.2.0"'
     assert line in text
     (directory / "conftest.py").write_text(text.replace(line, f'IMAGE = "{image.tag}"', 1))
 
@@ -77,6 +75,8 @@ def testcontainers() -> None:
         engine.unavailable("testcontainers is not installed (pip install -e '.[test]')")
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @pytest.mark.usefixtures("testcontainers")
 def test_the_same_user_test_runs_in_process_and_against_the_recipes_container(
         image: engine.Image, tmp_path: Path) -> None:
@@ -92,6 +92,8 @@ def test_the_same_user_test_runs_in_process_and_against_the_recipes_container(
     assert set(engine.docker("ps", "--all", "--quiet").stdout.split()) == before  # stopped
 
 
+@pytest.mark.slow
+@pytest.mark.external
 @pytest.mark.usefixtures("testcontainers")
 def test_the_plugin_pointed_at_a_testcontainer_with_sms_mocks_url(
         image: engine.Image, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,6 @@
 """Every magic code gives its documented outcome in all three providers: sent through each
 provider's own send API to +7 900 000 ABBB (or with "mock:ABBB" in the text), read back through
-that provider's own status API, as README's table says."""
+that provider's own status API, as docs/outcomes.md's table says."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 from tests.providers.smsc.soap import HEADERS, envelope
 from tests.providers.smspager.client import Pager, field

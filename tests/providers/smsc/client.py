@@ -6,7 +6,9 @@ from typing import Any
 
 import httpx
 
-from sms_mocks.testing import MockAccount
+from sms_mocks.testing.sandbox import MockAccount
+
+ALEX_ACCOUNT = MockAccount("smsc", "alex", "123")  # SMSC's documented customer, in every emulator
 
 
 class Smsc:
@@ -20,6 +22,12 @@ class Smsc:
         query = {"login": self.account.login, "psw": self.account.password}
         query.update({k: v for k, v in params.items() if v is not None})
         return self.http.get(f"/sys/{command}.php", params=query)
+
+    def post(self, command: str, **params: Any) -> httpx.Response:
+        """The same call as a form POST, as clients do for long phone lists and texts."""
+        form = {"login": self.account.login, "psw": self.account.password}
+        form.update({k: v for k, v in params.items() if v is not None})
+        return self.http.post(f"/sys/{command}.php", data=form)
 
     def text(self, command: str, **params: Any) -> str:
         response = self.get(command, **params)

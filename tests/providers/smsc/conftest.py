@@ -5,7 +5,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sms_mocks.testing import ControlClient, MockAccount, Sandbox
+from sms_mocks.testing.sandbox import ControlClient, MockAccount, Sandbox
+from tests.helpers.clients import http_client
 from tests.providers.smsc.client import Smsc
 
 
@@ -18,5 +19,5 @@ def smsc(sms_mocks: Sandbox, http: httpx.Client) -> Smsc:
 def alex(doc_server: ControlClient) -> Iterator[Smsc]:
     """SMSC's documented customer alex/123 on a freshly reset emulator."""
     doc_server.call("POST", "/_mock/reset")
-    with httpx.Client(base_url=doc_server.url, timeout=10) as http:
+    with http_client(doc_server.url, timeout=10) as http:
         yield Smsc(http, MockAccount("smsc", "alex", "123"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 
 BALANCE = {

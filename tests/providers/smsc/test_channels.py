@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from sms_mocks.providers.smsc import channels
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"  # МТС, Russia
@@ -175,6 +175,7 @@ def test_period_and_freq_out_of_range_are_errors(smsc: Smsc, period: str, freq: 
 
 # -- virtual sending ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_virtual_sending_delivers_with_err_200_and_charges_nothing(
         sms_mocks: Sandbox, smsc: Smsc) -> None:
     sms_mocks.update(smsc.account, test_mode=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.polling import eventually
 from tests.providers.smsc.client import Smsc
 
 BODY = b"phones=79991234567&mes=held&fmt=1"
@@ -47,10 +47,9 @@ def read_response(sock: socket.socket) -> str:
 
 def wait_in_flight(sms_mocks: Sandbox, count: int) -> None:
     # Waits for the server to take the requests in, not for any delivery.
-    deadline = time.monotonic() + 5
-    while sms_mocks.control.health()["requests_in_flight"] < count:
-        assert time.monotonic() < deadline, "the held requests never reached the server"
-        time.sleep(0.01)
+    eventually(lambda: sms_mocks.control.health()["requests_in_flight"],
+               lambda in_flight: in_flight >= count, timeout=5,
+               what=f"{count} held requests in flight")
 
 
 def test_fifteenth_simultaneous_request_is_error_9(smsc: Smsc, sms_mocks: Sandbox) -> None:

@@ -7,12 +7,15 @@ import json
 from urllib.parse import quote, quote_from_bytes
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
+
+pytestmark = pytest.mark.slow  # long hypothesis runs
 
 KNOWN = ["login", "psw", "apikey", "phones", "mes", "id", "sender", "time", "tz", "valid",
          "translit", "maxsms", "cost", "op", "err", "list", "charset", "all", "del", "phone",

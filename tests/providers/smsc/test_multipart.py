@@ -4,7 +4,7 @@ file parts attachments; a body that does not parse is an ordinary error, never a
 
 from __future__ import annotations
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 
 

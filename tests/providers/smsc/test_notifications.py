@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -13,7 +12,8 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.polling import at_least, eventually
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79161234567"
@@ -157,11 +157,8 @@ class Receiver:
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, str]]:
         """Waits on real I/O (the emulator's POSTs), not on a delivery."""
-        deadline = time.monotonic() + timeout
-        while len(self.posts) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(self.posts) >= count, self.posts
-        return self.posts
+        return eventually(lambda: self.posts, at_least(count), timeout=timeout,
+                          what=f"{count} callback POSTs")
 
 
 @pytest.fixture
@@ -175,19 +172,15 @@ def receiver() -> Iterator[Receiver]:
 def wait_for_attempts(sms_mocks: Sandbox, url: str, count: int) -> list[dict[str, object]]:
     """The attempts on `url` (the history is the whole server's): the emulator records one
     once the receiver's answer is in, so this waits on real I/O."""
-    deadline = time.monotonic() + 10
-    while True:
-        attempts = [a for a in sms_mocks.control.call("GET", "/_mock/callbacks")["attempts"]
-                    if a["url"] == url]
-        if len(attempts) >= count or time.monotonic() > deadline:
-            return list(attempts)
-        time.sleep(0.02)
+    return eventually(lambda: [a for a in sms_mocks.control.call("GET", "/_mock/callbacks")[
+        "attempts"] if a["url"] == url], at_least(count), what=f"{count} attempts on {url}")
 
 
 def md5(*parts: str) -> str:
     return hashlib.md5(":".join(parts).encode()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_callback_reaches_a_receiver_and_is_retried_after_a_500(
         sms_mocks: Sandbox, smsc: Smsc, receiver: Receiver) -> None:
     sms_mocks.update(smsc.account, callback_url=receiver.url, callback_secret="s3cret")
@@ -214,11 +207,8 @@ def test_the_built_in_sink_receives_callbacks(sms_mocks: Sandbox, smsc: Smsc) ->
     sms_mocks.update(smsc.account, callback_url=sink, callback_secret="k")
     smsc.send(phones="79000001006", mes="x", id=3)
     sms_mocks.advance(60)
-    deadline = time.monotonic() + 10
-    got: list[dict[str, object]] = []
-    while len(got) < 2 and time.monotonic() < deadline:
-        got = sms_mocks.control.call("GET", f"/_mock/sink/{smsc.account.login}")["requests"]
-        time.sleep(0.02)
+    got = eventually(lambda: sms_mocks.control.call(
+        "GET", f"/_mock/sink/{smsc.account.login}")["requests"], at_least(2))
     forms = [r["form"] for r in got]
     assert [(f["status"], f["err"]) for f in forms] == [("0", "0"), ("20", "6")]
     assert json.dumps(forms[1]["md5"]) == json.dumps(md5("3", "79000001006", "20", "k"))
@@ -249,6 +239,7 @@ def test_the_sink_keeps_the_last_hundred_names(http: httpx.Client) -> None:
     assert len(names) == 100 and names[0] == "n5" and names[-1] == "n104"
 
 
+@pytest.mark.slow
 def test_a_reset_forgets_a_callback_on_its_way_and_frees_its_url(sms_mocks: Sandbox,
                                                                  smsc: Smsc) -> None:
     arrived, release = threading.Event(), threading.Event()

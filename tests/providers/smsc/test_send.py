@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"
@@ -251,6 +251,7 @@ def test_maxsms_trims_the_text_to_the_budget(smsc: Smsc, sms_mocks: Sandbox) -> 
     assert len(sms_mocks.messages()[0]["text"]) == 134
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("charset", "encoded"), [
     (None, "%CF%F0%E8%E2%E5%F2"),  # windows-1251 is the default
     ("windows-1251", "%CF%F0%E8%E2%E5%F2"),

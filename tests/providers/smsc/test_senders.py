@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smsc.client import Smsc
 
 SENDERS = {"SMSC": "approved", "Shop": "approved", "Later": "pending", "No": "rejected"}

@@ -3,15 +3,13 @@ every kind of bad envelope, and hostile input that must never crash or lose anyt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
 from tests.providers.smsc.soap import ENV, HEADERS, NS, envelope, fault
 
 ALEX = {"login": "alex", "psw": "123"}
@@ -24,61 +22,62 @@ BALANCE_ANSWER = (
 
 
 @pytest.fixture
-def http(doc_server: ControlClient) -> Iterator[httpx.Client]:
-    doc_server.call("POST", "/_mock/reset")
-    with httpx.Client(base_url=doc_server.url, timeout=10, headers=HEADERS) as client:
-        yield client
+def soap_http(doc_http: httpx.Client) -> httpx.Client:
+    """`doc_http` sending SOAP's headers."""
+    doc_http.headers.update(HEADERS)
+    return doc_http
 
 
-def post(http: httpx.Client, body: bytes) -> httpx.Response:
-    return http.post("/sys/soap.php", content=body)
+def post(soap_http: httpx.Client, body: bytes) -> httpx.Response:
+    return soap_http.post("/sys/soap.php", content=body)
 
 
 @pytest.mark.parametrize("qualified", [False, True], ids=["unqualified", "qualified"])
-def test_children_are_read_qualified_or_not(http: httpx.Client, qualified: bool) -> None:
-    response = post(http, envelope("balance", ALEX, qualified=qualified))
+def test_children_are_read_qualified_or_not(soap_http: httpx.Client, qualified: bool) -> None:
+    response = post(soap_http, envelope("balance", ALEX, qualified=qualified))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/xml; charset=utf-8"
     assert response.content == BALANCE_ANSWER
 
 
-def test_dispatch_is_on_the_body_not_the_soapaction(http: httpx.Client) -> None:
-    response = http.post("/sys/soap.php", content=envelope("balance", ALEX),
-                         headers={"SOAPAction": '"http://smsc.ru/sys/soap.php#send_sms"'})
+def test_dispatch_is_on_the_body_not_the_soapaction(soap_http: httpx.Client) -> None:
+    response = soap_http.post("/sys/soap.php", content=envelope("balance", ALEX),
+                              headers={"SOAPAction": '"http://smsc.ru/sys/soap.php#send_sms"'})
     assert response.content == BALANCE_ANSWER
 
 
 @pytest.mark.parametrize("after", [b"<x/>", f'<e:Header xmlns:e="{ENV}"/>'.encode(),
                                    f'<e:Body xmlns:e="{ENV}"/>'.encode()],
                          ids=["element", "header", "second-body"])
-def test_what_follows_the_body_is_ignored_as_php_does(http: httpx.Client, after: bytes) -> None:
+def test_what_follows_the_body_is_ignored_as_php_does(soap_http: httpx.Client,
+                                                           after: bytes) -> None:
     # PHP's SoapServer takes an optional Header, then the Body, and reads no further (SOAP 1.1)
     body = envelope("balance", ALEX).replace(b"</soap-env:Envelope>",
                                              after + b"</soap-env:Envelope>")
-    response = post(http, body)
+    response = post(soap_http, body)
     assert (response.status_code, response.content) == (200, BALANCE_ANSWER)
 
 
-def test_a_send_answers_in_phps_shape(http: httpx.Client) -> None:
+def test_a_send_answers_in_phps_shape(soap_http: httpx.Client) -> None:
     body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "Hello world!", "id": "",
                              "sender": "ivan", "time": "0"})
-    assert post(http, body).content == (
+    assert post(soap_http, body).content == (
         '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV='
         f'"{ENV}" xmlns:ns1="{NS}"><SOAP-ENV:Body><ns1:SendResponse><sendresult><id>1</id>'
         "<balance>998.60</balance><cost>1.40</cost><cnt>1</cnt></sendresult>"
         "</ns1:SendResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>\n").encode()
 
 
-def test_an_apikey_element_logs_in(http: httpx.Client, doc_server: ControlClient) -> None:
+def test_an_apikey_element_logs_in(soap_http: httpx.Client, doc_server: ControlClient) -> None:
     doc_server.put_account(provider="smsc", login="keyed", password="pw", api_keys=["K3Y"],
                            balance="5.00")
     body = envelope("balance", {"login": "", "psw": "", "apikey": "K3Y"})
-    assert b"<balance>5.00</balance>" in post(http, body).content
+    assert b"<balance>5.00</balance>" in post(soap_http, body).content
 
 
-def test_an_error_is_in_band_with_http_200(http: httpx.Client) -> None:
-    response = post(http, envelope("send", {"login": "alex", "psw": "bad", "phones": "7",
-                                            "mes": "x"}))
+def test_an_error_is_in_band_with_http_200(soap_http: httpx.Client) -> None:
+    response = post(soap_http, envelope("send", {"login": "alex", "psw": "bad", "phones": "7",
+                                                 "mes": "x"}))
     assert response.status_code == 200
     assert b"<sendresult><error>2</error></sendresult>" in response.content
 
@@ -113,19 +112,19 @@ BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 
 ], ids=["truncated", "empty", "utf16-junk", "entity-bomb", "undefined-entity", "not-soap",
         "soap-1.2", "empty-body", "no-body", "header-only", "element-before-body",
         "unknown-operation", "other-namespace", "huge"])
-def test_a_bad_envelope_gets_phps_fault_with_500(http: httpx.Client, body: bytes,
-                                                 expected: tuple[str, str]) -> None:
-    response = post(http, body)
+def test_a_bad_envelope_gets_phps_fault_with_500(soap_http: httpx.Client, body: bytes,
+                                                      expected: tuple[str, str]) -> None:
+    response = post(soap_http, body)
     assert response.status_code == 500
     assert response.headers["content-type"] == "text/xml; charset=utf-8"
     assert response.content == fault(*expected)
 
 
-def test_nothing_accepted_is_lost_to_garbage(http: httpx.Client,
-                                             doc_server: ControlClient) -> None:
-    post(http, envelope("send", {**ALEX, "phones": "79999999999", "mes": "keep me"}))
+def test_nothing_accepted_is_lost_to_garbage(soap_http: httpx.Client,
+                                                  doc_server: ControlClient) -> None:
+    post(soap_http, envelope("send", {**ALEX, "phones": "79999999999", "mes": "keep me"}))
     for junk in (b"<x", BOMB, b"\x00" * 100, envelope("send", {"login": "alex"})):
-        post(http, junk)
+        post(soap_http, junk)
     kept = [m["text"] for m in doc_server.messages()]
     assert kept == ["keep me"]
     assert doc_server.health()["internal_errors"] == 0
@@ -153,12 +152,13 @@ def calls(draw: st.DrawFn) -> bytes:
     return body if draw(st.booleans()) else body[:cut] + draw(st.binary(max_size=20))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=calls())
-def test_any_envelope_gets_an_answer_or_a_fault(http: httpx.Client, doc_server: ControlClient,
-                                                body: bytes) -> None:
-    response = post(http, body)
+def test_any_envelope_gets_an_answer_or_a_fault(soap_http: httpx.Client, doc_server: ControlClient,
+                                                     body: bytes) -> None:
+    response = post(soap_http, body)
     assert response.status_code in (200, 500)
     root = etree.fromstring(response.content)
     assert root.tag == f"{{{ENV}}}Envelope"
@@ -170,26 +170,27 @@ def test_any_envelope_gets_an_answer_or_a_fault(http: httpx.Client, doc_server: 
     assert doc_server.health()["internal_errors"] == 0
 
 
-def test_xsi_type_cannot_turn_a_field_into_another_model(http: httpx.Client,
-                                                         doc_server: ControlClient) -> None:
+def test_xsi_type_cannot_turn_a_field_into_another_model(soap_http: httpx.Client,
+                                                              doc_server: ControlClient) -> None:
     body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "typed"}).replace(
         b"<phones>", b'<phones xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
                      b'xmlns:n="http://smsc.ru/sys/soap.php" xsi:type="n:Error">')
-    response = post(http, body)
+    response = post(soap_http, body)
     assert response.status_code == 200
     assert b"<cnt>1</cnt>" in response.content
     assert doc_server.health()["internal_errors"] == 0
 
 
-def test_a_doctype_inside_cdata_is_text_not_a_dtd(http: httpx.Client,
-                                                  doc_server: ControlClient) -> None:
+def test_a_doctype_inside_cdata_is_text_not_a_dtd(soap_http: httpx.Client,
+                                                       doc_server: ControlClient) -> None:
     body = envelope("send", {**ALEX, "phones": "79999999999", "mes": "MARK"}).replace(
         b"MARK", b"<![CDATA[<!DOCTYPE html> & <b>]]>")
-    assert b"<cnt>1</cnt>" in post(http, body).content
+    assert b"<cnt>1</cnt>" in post(soap_http, body).content
     assert [m["text"] for m in doc_server.messages()] == ["<!DOCTYPE html> & <b>"]
 
 
-def test_a_call_with_thousands_of_children_is_refused(http: httpx.Client) -> None:
+@pytest.mark.slow
+def test_a_call_with_thousands_of_children_is_refused(soap_http: httpx.Client) -> None:
     body = envelope("balance", ALEX).replace(b"<psw>", b"<x/>" * 5000 + b"<psw>")
-    response = post(http, body)
+    response = post(soap_http, body)
     assert (response.status_code, response.content) == (500, fault("Client", "Bad Request"))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
+
+pytestmark = [pytest.mark.slow, pytest.mark.external]  # PHP's SoapClient in a php process
 
 SCRIPT = Path(__file__).parent / "php" / "soap_client.php"
 

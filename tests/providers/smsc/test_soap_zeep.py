@@ -3,14 +3,14 @@ smsc-soap.wsdl with its address pointed here. Every operation, every result fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 import zeep
 
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
+from tests.providers.smsc.client import ALEX_ACCOUNT, Smsc
 from tests.providers.smsc.soap import GOLDEN_WSDL, NS
 
 STATUS_FIELDS = ["status", "last_date", "last_timestamp", "err", "error", "send_date",
@@ -24,12 +24,6 @@ PHONE = "79999999999"
 def server(doc_server: ControlClient) -> ControlClient:
     doc_server.call("POST", "/_mock/reset")
     return doc_server
-
-
-@pytest.fixture
-def http(server: ControlClient) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as client:
-        yield client
 
 
 def served(server: ControlClient) -> Any:
@@ -50,7 +44,7 @@ def soap(request: pytest.FixtureRequest, server: ControlClient) -> Any:
     return request.param(server)
 
 
-def test_all_seven_operations(soap: Any, server: ControlClient, http: httpx.Client) -> None:
+def test_all_seven_operations(soap: Any, server: ControlClient, doc_http: httpx.Client) -> None:
     balance = soap.get_balance(**ALEX)
     assert fields(balance, ["balance", "error"]) == {"balance": "1000.00", "error": "0"}
 
@@ -78,9 +72,9 @@ def test_all_seven_operations(soap: Any, server: ControlClient, http: httpx.Clie
 
     server.advance(60)
     full = soap.get_status2(**ALEX, phone=PHONE, id="1", all="", query="all=2")
-    http_view = http.get("/sys/status.php", params={**ALEX, "phone": PHONE, "id": "1",
-                                                    "all": "2", "fmt": "3",
-                                                    "charset": "utf-8"}).json()
+    http_view = doc_http.get("/sys/status.php", params={**ALEX, "phone": PHONE, "id": "1",
+                                                        "all": "2", "fmt": "3",
+                                                        "charset": "utf-8"}).json()
     # an empty string is an empty element, which zeep reads as None
     expected = {name: (str(http_view[name]) or None if name in http_view else None)
                 for name in STATUS_FIELDS}
@@ -90,19 +84,19 @@ def test_all_seven_operations(soap: Any, server: ControlClient, http: httpx.Clie
 
 
 def test_a_soap_message_delivered_after_an_advance_reads_1_in_both_apis(
-        soap: Any, server: ControlClient, http: httpx.Client) -> None:
+        soap: Any, server: ControlClient, doc_http: httpx.Client) -> None:
     sent = soap.send_sms(**ALEX, phones=PHONE, mes="Hi", id="5001", sender="ivan", time="0")
     assert sent.error is None and sent.id == "5001"
     query = {**ALEX, "phone": PHONE, "id": "5001"}
-    assert http.get("/sys/status.php", params=query).text.startswith("Status = -1,")
+    assert doc_http.get("/sys/status.php", params=query).text.startswith("Status = -1,")
     server.advance(30)
     assert soap.get_status(**ALEX, phone=PHONE, id="5001").status == "1"
-    assert http.get("/sys/status.php", params=query).text.startswith("Status = 1,")
+    assert doc_http.get("/sys/status.php", params=query).text.startswith("Status = 1,")
 
 
-def test_a_message_sent_over_http_is_seen_over_soap(soap: Any, http: httpx.Client) -> None:
-    answer = http.get("/sys/send.php", params={**ALEX, "phones": PHONE, "mes": "via http",
-                                               "id": "h1", "fmt": "3"}).json()
+def test_a_message_sent_over_http_is_seen_over_soap(soap: Any, doc_http: httpx.Client) -> None:
+    answer = Smsc(doc_http, ALEX_ACCOUNT).get("send", phones=PHONE, mes="via http", id="h1",
+                                              fmt="3").json()
     assert answer == {"id": "h1", "cnt": 1}
     status = soap.get_status(**ALEX, phone=PHONE, id="h1", all="1")
     assert (status.status, status.message) == ("-1", "via http")
@@ -122,13 +116,13 @@ def test_each_error_comes_back_in_band(soap: Any, server: ControlClient) -> None
     assert soap.get_status(**ALEX, phone=PHONE, id="").error == "1"
 
 
-def test_limits_are_counted_together_with_the_http_api(soap: Any, http: httpx.Client) -> None:
+def test_limits_are_counted_together_with_the_http_api(soap: Any, doc_http: httpx.Client) -> None:
     for _ in range(5):
-        assert http.get("/sys/balance.php", params=ALEX).status_code == 200
+        assert doc_http.get("/sys/balance.php", params=ALEX).status_code == 200
     for _ in range(5):
         assert soap.get_balance(**ALEX).error == "0"
     assert soap.get_balance(**ALEX).error == "9"  # 003: more than ten a minute
-    assert http.get("/sys/balance.php", params=ALEX).text == "ERROR = 9 (duplicate request, " \
+    assert doc_http.get("/sys/balance.php", params=ALEX).text == "ERROR = 9 (duplicate request, " \
                                                              "wait a minute)"
 
 
@@ -153,25 +147,25 @@ def test_get_status_reads_one_message_only(soap: Any) -> None:
 
 
 def test_status_reads_are_limited_per_message_across_both_apis(soap: Any,
-                                                               http: httpx.Client) -> None:
+                                                               doc_http: httpx.Client) -> None:
     soap.send_sms(**ALEX, phones=PHONE, mes="x", id="s9")
     query = {**ALEX, "phone": PHONE, "id": "s9"}
     for _ in range(3):
         assert soap.get_status(**ALEX, phone=PHONE, id="s9").error is None
     for _ in range(2):
-        assert http.get("/sys/status.php", params=query).text.startswith("Status = ")
+        assert doc_http.get("/sys/status.php", params=query).text.startswith("Status = ")
     assert soap.get_status(**ALEX, phone=PHONE, id="s9").error == "9"  # 003: over five
-    assert http.get("/sys/status.php", params=query).text.startswith("ERROR = 9")
+    assert doc_http.get("/sys/status.php", params=query).text.startswith("ERROR = 9")
 
 
-def test_the_ip_block_counts_soap_and_http_together(soap: Any, http: httpx.Client) -> None:
+def test_the_ip_block_counts_soap_and_http_together(soap: Any, doc_http: httpx.Client) -> None:
     for _ in range(30):
         assert soap.get_balance(login="alex", psw="wrong").error == "2"
     assert soap.get_balance(**ALEX).error == "4"
-    assert http.get("/sys/balance.php", params=ALEX).text == "ERROR = 4 (ip is blocked)"
+    assert doc_http.get("/sys/balance.php", params=ALEX).text == "ERROR = 4 (ip is blocked)"
 
 
 def test_control_characters_stored_over_http_read_back_over_soap(soap: Any,
-                                                                 http: httpx.Client) -> None:
-    http.get("/sys/send.php", params={**ALEX, "phones": PHONE, "mes": "a\x01b", "id": "c1"})
+                                                                 doc_http: httpx.Client) -> None:
+    Smsc(doc_http, ALEX_ACCOUNT).send(phones=PHONE, mes="a\x01b", id="c1")
     assert soap.get_status(**ALEX, phone=PHONE, id="c1", all="1").message == "a?b"

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
-import httpx
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
+from tests.helpers.clients import http_client
 from tests.providers.smsc.client import Smsc
 
 PHONE = "79991234567"
@@ -207,7 +207,7 @@ def half_past_ten() -> Iterator[Smsc]:
     """An emulator whose virtual clock reads 10:30 Moscow time, for time windows."""
     start = datetime(2030, 1, 1, 10, 30, tzinfo=MSK).timestamp()
     with ServerThread(load(clock="virtual", clock_start=start)) as server, \
-            httpx.Client(base_url=server.url) as http:
+            http_client(server.url) as http:
         yield Smsc(http, MockAccount("smsc", "alex", "123"))
 
 
@@ -224,6 +224,7 @@ def test_time_window_h1_h2(half_past_ten: Smsc, window: str, tz: int | None,
     status = json.loads(half_past_ten.status(id=ext_id, phone=PHONE, fmt=3, all=1))
     assert status["send_date"] == sends_at
 
+@pytest.mark.slow
 def test_a_second_identical_mass_request_within_a_minute_is_error_9(smsc: Smsc,
                                                                     sms_mocks: Sandbox) -> None:
     """The status-answer page: "more than one mass request within a minute" is error 9; PyPI's

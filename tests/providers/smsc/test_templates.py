@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sms_mocks.providers.smsc import templates
-from sms_mocks.testing import MockAccount, Sandbox
+from sms_mocks.testing.sandbox import MockAccount, Sandbox
 from tests.providers.smsc.client import Smsc
 
 

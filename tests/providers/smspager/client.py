@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from lxml import etree
 
-from sms_mocks.testing import MockAccount
+from sms_mocks.testing.sandbox import MockAccount
 
 Answer = list[tuple[str, str]]
 Recipient = str | tuple[str, str]  # a number, or (number, alternative text)
@@ -33,6 +33,8 @@ PARSER_ERROR = "Ошибка парсера XML документа"
 CODES = frozenset({*DESCRIPTIONS, 700, 701, 702, 703, 704})
 
 MSK = timezone(timedelta(hours=3))
+# the document's examples are dated 2010: an emulator whose clock starts here has them ahead
+START_2010 = datetime(2010, 1, 15, 10, 0, tzinfo=MSK).timestamp()
 GOLDEN = Path(__file__).parents[3] / "fixtures" / "golden" / "smspager" / "examples.toml"
 DATETIME = "%Y-%m-%d %H:%M:%S"
 

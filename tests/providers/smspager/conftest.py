@@ -10,18 +10,17 @@ that move that clock far ahead take `pager_2010`, an emulator of their own.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient, MockAccount, Sandbox
-from tests.providers.smspager.client import MSK, Pager
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient, MockAccount, Sandbox
+from tests.helpers.clients import http_client
+from tests.providers.smspager.client import START_2010, Pager
 
-START_2010 = datetime(2010, 1, 15, 10, 0, tzinfo=MSK).timestamp()
 SENDERS = {"Magazin": "approved", "SMS-Pager": "approved"}
 DOC_ACCOUNT = MockAccount("smspager", "test", "123456")
 
@@ -71,7 +70,7 @@ def doc_pager(server_2010: ControlClient) -> Iterator[Pager]:
     """test/123456 on the 2010 emulator, reset (messages, accounts) before the test. The
     clock keeps its reading across a reset, so tests on it never advance it."""
     server_2010.call("POST", "/_mock/reset")
-    with httpx.Client(base_url=server_2010.url, timeout=10) as http:
+    with http_client(server_2010.url, timeout=10) as http:
         yield Pager(http, DOC_ACCOUNT)
     _check_no_internal_errors(server_2010)
 
@@ -80,7 +79,7 @@ def doc_pager(server_2010: ControlClient) -> Iterator[Pager]:
 def pager_2010() -> Iterator[tuple[Pager, ControlClient]]:
     """test/123456 on an emulator of this test's own, clock at 2010-01-15 10:00 Moscow."""
     with ServerThread(load(clock="virtual", clock_start=START_2010)) as server, \
-            httpx.Client(base_url=server.url, timeout=10) as http:
+            http_client(server.url, timeout=10) as http:
         control = ControlClient(server.url)
         yield Pager(http, DOC_ACCOUNT), control
         _check_no_internal_errors(control)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smspager.client import Pager, detail, field, local, ok, sms_block
 
 NUMBERS = ["79161234567", "79161234568", "79161234569"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
 from tests.providers.smspager.client import Answer, Pager, golden_examples, parse_answer
 
 SPEC = Path(__file__).parents[4] / "shared" / "specs" / "000_5f3f23c2969425b3.txt"

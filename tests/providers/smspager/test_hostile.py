@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smspager.client import (
     CODES,
     COMMANDS,
@@ -61,6 +61,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
 def test_hostile_document_gets_its_70x_code(pager: Pager, sms_mocks: Sandbox, case: str,
@@ -91,6 +92,7 @@ def test_a_get_is_answered_as_an_empty_document(pager: Pager, command: str) -> N
             f"<descr>{PARSER_ERROR}</descr>\n</data>\n").encode()
 
 
+@pytest.mark.slow
 def test_a_20_mib_body_is_704_at_once(pager: Pager) -> None:
     body = b"<data>" + b"x" * (20 * 1024 * 1024) + b"</data>"
     started = time.perf_counter()
@@ -195,6 +197,7 @@ def documents(draw: st.DrawFn, credentials: str) -> bytes:
     return body
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), command=st.sampled_from(COMMANDS))

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sms_mocks.testing import ControlClient
+import pytest
+
+from sms_mocks.testing.sandbox import ControlClient
 from tests.providers.smspager.client import (
     MSK,
+    START_2010,
     Pager,
     detail,
     field,
@@ -15,7 +18,6 @@ from tests.providers.smspager.client import (
     ok,
     sms_block,
 )
-from tests.providers.smspager.conftest import START_2010
 
 TEXT = "Добрый день, приглашаем Вас в наш салон"
 ALTERNATIVE = "Добрый день, приглашаем Вас в наш салон. Скидка по Вашей дисконтной карте – 5%"
@@ -31,6 +33,7 @@ def _send(pager: Pager, key: str) -> str:
     return field(answer, "smsid")
 
 
+@pytest.mark.slow
 def test_zadacha_2_waits_for_its_time_then_is_delivered(
         pager_2010: tuple[Pager, ControlClient]) -> None:
     pager, control = pager_2010
@@ -52,6 +55,7 @@ def test_zadacha_2_waits_for_its_time_then_is_delivered(
     assert pager.balance() == "994.4"  # 1000 - (1.40 + 2 × 1.40 + 1.40)
 
 
+@pytest.mark.slow
 def test_zadacha_2_sends_the_alternative_text_to_one_number_only(
         pager_2010: tuple[Pager, ControlClient]) -> None:
     pager, control = pager_2010
@@ -119,5 +123,6 @@ def test_a_bad_report_date_is_503(doc_pager: Pager) -> None:
         ("code", "503"), ("descr", "Неверный формат datetime. Верный: yyyy-mm-dd HH:MM:SS")]
 
 
+@pytest.mark.slow
 def test_an_unknown_smsid_has_an_empty_detail(doc_pager: Pager) -> None:
     assert doc_pager.report(smsid="nothing-here") == ok(*detail())

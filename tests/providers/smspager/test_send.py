@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.smspager.client import (
     Pager,
     detail,

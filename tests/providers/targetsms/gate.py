@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 import httpx
 from lxml import etree
 
-from sms_mocks.testing import MockAccount
+from sms_mocks.testing.sandbox import MockAccount
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.targetsms.gate import (
     ACCOUNT_BLOCKED,
     BAD_DOCUMENT,

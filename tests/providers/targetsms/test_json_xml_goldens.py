@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from sms_mocks.testing import ControlClient
+from sms_mocks.testing.sandbox import ControlClient
 from tests.golden.goldens import (
     GOLDEN_DIR,
     SPECS,
@@ -34,15 +33,6 @@ FILES = ("targetsms/json.toml", "targetsms/xml.toml")
 JSON = entries(GOLDEN_DIR / FILES[0])
 XML = entries(GOLDEN_DIR / FILES[1])
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
-
-
-@pytest.fixture
-def doc_http(doc_server: ControlClient) -> Iterator[httpx.Client]:
-    """An HTTP client on the documents' emulator (demo/demo), reset for the test."""
-    doc_server.call("POST", "/_mock/reset")
-    with httpx.Client(base_url=doc_server.url, timeout=10) as client:
-        yield client
-    assert doc_server.health()["internal_errors"] == 0
 
 
 def _request(golden: dict[str, Any], ids: list[str]) -> str:

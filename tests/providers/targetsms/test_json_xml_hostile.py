@@ -4,7 +4,7 @@ serving. Any bytes at all get a well-formed answer of the API's own form.
 
 Where the sources name no error (a body too large, a bad charset, a DTD, JSON that is not an
 object) the answer is the nearest documented one, DOC's «Неправильный формат XML документа»;
-see README's fidelity notes."""
+see docs/fidelity.md."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.targetsms.gate import (
     ACCOUNT_BLOCKED,
     BAD_DOCUMENT,
@@ -104,6 +104,7 @@ XML_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCRIPTS)
 @pytest.mark.parametrize("case", XML_CASES, ids=list(XML_CASES))
 def test_a_hostile_document_is_a_format_error(pair: tuple[JsonGate, XmlGate],
@@ -144,6 +145,7 @@ JSON_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", JSON_CASES, ids=list(JSON_CASES))
 def test_a_hostile_json_body_is_a_format_error(pair: tuple[JsonGate, XmlGate],
                                                sms_mocks: Sandbox, case: str) -> None:
@@ -162,6 +164,7 @@ def test_a_number_past_any_integer_is_read_as_php_reads_it(pair: tuple[JsonGate,
     assert [row["state"] for row in rows] == [NOT_FOUND, NOT_FOUND]
 
 
+@pytest.mark.slow
 def test_too_many_abonents_is_a_format_error(pair: tuple[JsonGate, XmlGate],
                                              sms_mocks: Sandbox) -> None:
     gate, xml = pair
@@ -176,6 +179,7 @@ def test_too_many_abonents_is_a_format_error(pair: tuple[JsonGate, XmlGate],
 
 # -- size and time ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_20_mib_body_is_refused_at_once(pair: tuple[JsonGate, XmlGate],
                                           sms_mocks: Sandbox) -> None:
     gate, xml = pair
@@ -292,6 +296,7 @@ def _check_json(answer: dict[str, Any]) -> str:
     return key
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
@@ -333,6 +338,7 @@ def xml_bodies(draw: st.DrawFn, security: str) -> bytes:
     return body
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), path=st.sampled_from(SCRIPTS))

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import ControlClient, Sandbox
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import ControlClient, Sandbox
+from tests.helpers.clients import http_client
 from tests.providers.targetsms.gate import (
     BAD_DOCUMENT,
     NO_POST,
@@ -77,7 +78,8 @@ def test_a_json_send(pair: tuple[JsonGate, XmlGate], sms_mocks: Sandbox) -> None
     ({"phone": "74957271122"}, "Данное направление закрыто.",
      "number_sms 1: phone '74957271122' is a fixed line, which cannot take SMS"),
     ({"text": "mock:9005"}, "Недостаточно средств для отправки SMS. SMS будет отправлена как "
-     "только вы пополните счет по данному направлению.", None),
+     "только вы пополните счет по данному направлению.",
+     "number_sms 1: the text's mock:9005 (the whole send refused): no funds"),
 ])
 def test_a_refused_json_send_is_explained(pair: tuple[JsonGate, XmlGate], sms_mocks: Sandbox,
                                           message_: dict[str, Any], outcome: str,
@@ -179,14 +181,15 @@ def test_the_journal_filters_them_as_targetsms(pair: tuple[JsonGate, XmlGate],
 def logged() -> Iterator[tuple[httpx.Client, io.StringIO]]:
     stream = io.StringIO()
     with ServerThread(load(clock="virtual", log_format="json")) as server, \
-            httpx.Client(base_url=server.url) as http:
-        server.app.state.runtime.requests.stream = stream
+            http_client(server.url) as http:
+        server.app.runtime.requests.stream = stream
         yield http, stream
         control = ControlClient(server.url)
         assert control.health()["internal_errors"] == 0
         control.close()
 
 
+@pytest.mark.slow
 def test_the_request_log_and_the_metrics_count_them(
         logged: tuple[httpx.Client, io.StringIO]) -> None:
     http, stream = logged
@@ -232,6 +235,7 @@ BODIES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @given(path=st.sampled_from(["/sendsmsjson.php", "/xml/", "/xml/index.php", "/xml/state.php",
                              "/xml/balance.php"]),
        body=BODIES, method=st.sampled_from(["GET", "POST"]))

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sms_mocks.providers.targetsms import texts
-from sms_mocks.testing import Sandbox
-from tests.providers.targetsms.conftest import Target
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
+from tests.providers.targetsms.client import Target
 
 
 def test_send_answers_the_message_id(target: Target, sms_mocks: Sandbox) -> None:
@@ -58,6 +59,7 @@ def test_detail_is_php_serialized_in_the_documents_order(target: Target,
         's:9:"state_sms";s:7:"deliver";s:9:"num_parts";i:2;s:5:"price";d:1.4;}')
 
 
+@pytest.mark.external
 def test_php_unserialize_reads_the_detail(target: Target, sms_mocks: Sandbox) -> None:
     php = shutil.which("php")
     if php is None:
@@ -86,9 +88,8 @@ def test_balance_line_and_package_line(sms_mocks: Sandbox, http) -> None:
 
 
 def test_the_built_in_account_answers_the_documents_balance(doc_server) -> None:
-    import httpx
 
-    with httpx.Client(base_url=doc_server.url) as http:
+    with http_client(doc_server.url) as http:
         doc_server.call("POST", "/_mock/reset")
         body = http.get("/sendsms.php", params={"user": "demo", "pwd": "demo",
                                                 "balance": "1"}).text
@@ -197,6 +198,7 @@ NGINX_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title></head
              b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 
 
+@pytest.mark.slow
 def test_a_body_over_the_limit_is_nginxs_413_not_a_php_text(target: Target,
                                                             sms_mocks: Sandbox) -> None:
     # No source has TargetSMS words for it: the nginx in front of PHP refuses such a body
@@ -212,6 +214,7 @@ def test_a_body_over_the_limit_is_nginxs_413_not_a_php_text(target: Target,
         "the request is over 262144 bytes (or took over 10 s to arrive)")
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["user", "pwd", "sadr", "dadr", "text", "smsid",

@@ -10,9 +10,10 @@ import phpserialize
 import pytest
 
 from sms_mocks.config import load
-from sms_mocks.server import ServerThread
-from sms_mocks.testing import Sandbox
-from tests.providers.targetsms.conftest import Target
+from sms_mocks.serving.server import ServerThread
+from sms_mocks.testing.sandbox import Sandbox
+from tests.helpers.clients import http_client
+from tests.providers.targetsms.client import Target
 from tests.providers.targetsms.gate import PHONE, JsonGate, XmlGate
 
 SENDERS = {"Shop": "approved"}
@@ -105,13 +106,14 @@ def test_a_fault_rules_error_is_each_apis_own_answer(apis: tuple[Target, JsonGat
     assert target(balance=1) == "100 RUR"
 
 
+@pytest.mark.slow
 def test_client_id_sms_holds_across_a_restart_with_a_data_dir(tmp_path: Path) -> None:
     body = {"security": {"login": "demo", "password": "demo"}, "type": "sms", "message": [
         {"sender": "TargetSMS", "text": "x", "abonent": [{"phone": PHONE, "client_id_sms": 7}]}]}
     answers = []
     for _ in range(2):
         with ServerThread(load(clock="virtual", data_dir=str(tmp_path))) as server, \
-                httpx.Client(base_url=server.url) as http:
+                http_client(server.url) as http:
             answers.append(http.post("/sendsmsjson.php", json=body).json()["sms"][0])
             count = len(http.get("/_mock/messages").json()["messages"])
     assert answers[0] == answers[1] and answers[0]["action"] == "send"

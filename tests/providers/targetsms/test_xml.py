@@ -10,7 +10,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from sms_mocks.testing import Sandbox
+from sms_mocks.testing.sandbox import Sandbox
 from tests.providers.targetsms.gate import (
     ACCOUNT_BLOCKED,
     BAD_DOCUMENT,

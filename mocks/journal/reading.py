@@ -8,7 +8,6 @@ so it is a near-miss hint, not a transcript; when it cannot be worked out it is 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from sms_mocks.core.clock import iso
@@ -70,7 +69,7 @@ def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
     if provider is None:
         return bare(record)
     if record.reading is not None:
-        reading = replace(record.reading)  # the explanation is of now, never kept
+        reading = Reading.restored(record.reading, gateway.accounts)
     else:
         reading = provider.read(record, gateway, explain_refusal, labels_only)
     # a refusal, or a success with something to explain (a code of its provider's)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sms_mocks.seam.exchange import FAULT_KEY, READING_KEY, Reading, Record
+from sms_mocks.seam.exchange import FAULT_KEY, READING_KEY, Kept, Reading, Record
 
 MAX_BODY = 4096
 MAX_ANSWER = 1024
@@ -24,7 +24,7 @@ MAX_ANSWER = 1024
 # (seq, at, wall, method, path, query, client, content_type, body, body_size, status, answer,
 #  fault, reading)
 Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None,
-            Reading | None]
+            Kept | None]
 class Journal:
     """The last `size` provider requests; a size of 0 keeps nothing."""
 
@@ -69,19 +69,17 @@ class Journal:
             status, answer = _answer(sent)
             client = scope.get("client")
             reading = scope.get(READING_KEY)
-            if reading is not None:
-                reading = _kept(reading, len(body))
+            kept = _kept(reading, len(body)) if reading is not None else None
             # Strings, bytes, numbers and the endpoint's one Reading of the request.
             self.records.append((
                 seq, at, wall, scope["method"], scope["path"], scope.get("query_string", b""),
                 client[0] if client else "", _content_type(scope["headers"]),
                 body if len(body) <= MAX_BODY else body[:MAX_BODY], len(body), status, answer,
-                scope.get(FAULT_KEY), reading))
+                scope.get(FAULT_KEY), kept))
 
 
-def _kept(reading: Reading, size: int) -> Reading:
-    """What the journal keeps of a reading: no more of the parameters than of the body, and the
-    dialect's own parse only where a refusal's explanation may need it."""
+def _kept(reading: Reading, size: int) -> Kept:
+    """What the journal keeps of a reading: no more of the parameters than of the body."""
     if size > MAX_BODY:
         budget, params = MAX_BODY, {}
         for name, value in reading.params.items():
@@ -89,10 +87,8 @@ def _kept(reading: Reading, size: int) -> Reading:
                 value = value[:max(budget, 0)]
                 budget -= len(value)
             params[name] = value
-        return replace(reading, params=params, request=None)
-    if reading.code is None:  # nothing to explain
-        reading.request = None
-    return reading
+        return replace(reading, params=params, request=None).kept()
+    return reading.kept()
 
 
 def _content_type(headers: list[tuple[bytes, bytes]]) -> bytes:

@@ -87,7 +87,7 @@ class RequestLog:
     def _reading(self, record: Record) -> Reading:
         try:
             if record.reading is not None and record.fault is None:
-                return record.reading  # the endpoint's own, as it is
+                return Reading.restored(record.reading, self.gateway.accounts)
             # a faulted request takes read(), which words it as what the client got
             return read(record, self.gateway, explain_refusal=False,
                         labels_only=self.format is None)

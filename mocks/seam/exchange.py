@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sms_mocks.core.accounts import Account
+from sms_mocks.core.accounts import Account, AccountRegistry
 from sms_mocks.core.phones import parse as parse_phone
 
 READING_KEY = "sms_mocks.reading"  # the scope key an endpoint leaves its Reading under
@@ -74,6 +74,30 @@ class Reading:
         self.refused = True
         self.outcome = outcome
 
+    def kept(self) -> Kept:
+        """The reading as the journal and the request log keep it: a plain tuple, which the
+        garbage collector stops following once it holds only strings, numbers and dicts of
+        them (an object would stay followed, and cost every collection, for each request the
+        journal holds). The account is kept by login; the dialect's own parse only where a
+        refusal's explanation may need it."""
+        return (self.provider, self.endpoint, self.params, self.login,
+                self.account.login if self.account is not None else None, self.outcome,
+                self.refused, tuple(self.ids), self.code,
+                self.request if self.code is not None else None)
+
+    @classmethod
+    def restored(cls, kept: Kept, accounts: AccountRegistry) -> Reading:
+        """A fresh Reading of what `kept` holds, its account looked up again."""
+        provider, endpoint, params, login, account, outcome, refused, ids, code, request = kept
+        return cls(provider, endpoint, params, login,
+                   accounts.get(provider, account) if account is not None else None, outcome,
+                   refused, None, (), ids, code, request)
+
+
+# (provider, endpoint, params, login, account login, outcome, refused, ids, code, request)
+Kept = tuple[str, str, dict[str, Any], "str | None", "str | None", str, bool, tuple[str, ...],
+             "int | str | None", Any]
+
 
 FAULT_KEY = "sms_mocks.fault"  # set in the scope by sms_mocks.faults when a rule fires
 # What the client got of a request a fault rule took, by the rule's action, when that is not
@@ -98,7 +122,7 @@ class Record:
     status: int  # 0 if the request was never answered
     answer: bytes  # at most MAX_ANSWER bytes
     fault: str | None  # the fault rule that took the request, if one did
-    reading: Reading | None = None  # what the endpoint understood; None if it never answered
+    reading: Kept | None = None  # what the endpoint understood (Reading.kept); None: no endpoint
 
 
 def fault_label(rule_id: int, kind: str) -> str:

@@ -59,26 +59,25 @@ def view(record: Record, reading: Reading) -> dict[str, Any]:
     return entry
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
-         labels_only: bool = False) -> Reading:
+def read(record: Record, gateway: Gateway, explain_refusal: bool = True) -> Reading:
     """What `record` was understood as: the endpoint's own reading of it, or, for a request
     a fault rule answered first, its provider's reading of the kept bytes. `explain_refusal`
     adds the explanation of a refusal (the costly part: a refused send is planned again);
-    the request log goes without. `labels_only` may skip what the metrics do not need."""
+    the request log goes without."""
     provider = registry.owner_of(record.path)
     if provider is None:
         return bare(record)
     if record.reading is not None:
         reading = Reading.restored(record.reading, gateway.accounts)
     else:
-        reading = provider.read(record, gateway, explain_refusal, labels_only)
+        reading = provider.read(record, gateway)
     # a refusal, or a success with something to explain (a code of its provider's)
     if explain_refusal and (reading.refused or reading.code is not None) and \
             reading.explanation is None:
         reading.explanation = provider.explain(record, reading, gateway)
     if record.fault is not None:  # what the client got: a fault rule's page or hang-up
         reading.outcome = fault_outcome(record) or reading.outcome
-    if explain_refusal and not labels_only:  # the journal's reading, not the request log's
+    if explain_refusal:  # the journal's reading, not the request log's
         annotate(record, reading, gateway)
     return reading
 

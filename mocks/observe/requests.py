@@ -89,8 +89,7 @@ class RequestLog:
             if record.reading is not None and record.fault is None:
                 return Reading.restored(record.reading, self.gateway.accounts)
             # a faulted request takes read(), which words it as what the client got
-            return read(record, self.gateway, explain_refusal=False,
-                        labels_only=self.format is None)
+            return read(record, self.gateway, explain_refusal=False)
         except Exception:
             log.exception("request log: cannot read request %s to %s", record.seq, record.path)
             self.on_error()

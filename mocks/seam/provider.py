@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # annotations only: the settings read the registry
 # A provider's ways of understanding requests:
 Parse = Callable[[str, Scope, bytes], Reading]  # the one reading of a request's bytes
 Match = Callable[[Reading, "Gateway"], Facts]  # what fault rules match on
-Read = Callable[[Record, "Gateway", bool, bool], Reading]  # a record no endpoint described
+Read = Callable[[Record, "Gateway"], Reading]  # a record no endpoint described
 Explain = Callable[[Record, Reading, "Gateway"], "str | None"]  # why a refusal was refused
 
 

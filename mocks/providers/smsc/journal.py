@@ -27,8 +27,7 @@ _NUMERIC_ID = re.compile(r"^[0-9]{1,10}$")
 _TEXT_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
-         labels_only: bool = False) -> Reading:
+def read(record: Record, gateway: Gateway) -> Reading:
     """A request no endpoint described (a fault rule took it first), read from the bytes the
     journal kept: the first and only reading of it."""
     if record.path == SOAP_PATH:

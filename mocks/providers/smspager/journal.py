@@ -16,8 +16,7 @@ from sms_mocks.seam.refusals import Words, replay
 WORDS = Words(phone="to number", sender="source", text="text")
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
-         labels_only: bool = False) -> Reading:
+def read(record: Record, gateway: Gateway) -> Reading:
     """A request no endpoint described (a fault rule took it first), read from the bytes the
     journal kept: the first and only reading of it."""
     reading = read_document(record.path, record.body)

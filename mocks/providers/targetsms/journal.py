@@ -38,8 +38,7 @@ from sms_mocks.seam.refusals import Words, recipient, replay
 WORDS = Words(phone="dadr", sender="sadr", text="text")
 
 
-def read(record: Record, gateway: Gateway, explain_refusal: bool = True,
-         labels_only: bool = False) -> Reading:
+def read(record: Record, gateway: Gateway) -> Reading:
     """A request no endpoint described (a fault rule took it first), read from the bytes the
     journal kept: the first and only reading of it."""
     scope = {"query_string": record.query, "method": record.method,

@@ -130,11 +130,8 @@ def read(path: str, body: bytes) -> Reading:
 class JsonEndpoint(DocumentEndpoint):
     content_type = CONTENT_TYPE
 
-    def parse(self, body: bytes) -> Request:
-        return parse(body)
-
-    def name(self, path: str, request: Request | None) -> str:
-        return name(path, request)
+    parse = staticmethod(parse)
+    name = staticmethod(name)
 
     def token(self, scope: Scope) -> str | None:
         """KP's and PR's `Authorization: Bearer <token>`."""

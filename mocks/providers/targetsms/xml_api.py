@@ -128,11 +128,8 @@ def read(path: str, body: bytes) -> Reading:
 class XmlEndpoint(DocumentEndpoint):
     content_type = CONTENT_TYPE
 
-    def parse(self, body: bytes) -> Request:
-        return parse(body)
-
-    def name(self, path: str, request: Request | None) -> str:
-        return name(path, request)
+    parse = staticmethod(parse)
+    name = staticmethod(name)
 
     def rows(self, rows: list[Row]) -> bytes:
         return _document([_information(row) for row in rows])

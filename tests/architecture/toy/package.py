@@ -82,7 +82,7 @@ PROVIDER = Provider(
     parse=read,
     facts=lambda reading, gateway: facts_of(reading.login, [reading.params.get("to", "")],
                                             [reading.params.get("text", "")]),
-    read=lambda record, gateway, explain, labels: read(
+    read=lambda record, gateway: read(
         record.path, {"query_string": record.query}, record.body),
     explain=lambda record, reading, gateway: (
         f"no toy account '{reading.login}' with that pass" if reading.code == AUTH else None),

@@ -246,7 +246,8 @@ def accounting(scenario: Scenario, stats: dict[str, object], completed: int,
         problems.append(f"emulator stored {stored} messages for {completed} answered requests")
     if not scenario.stores and stored:
         problems.append(f"emulator stored {stored} new messages, expected none")
-    for key, what in (("rejected", "rejected messages"), ("refused", "requests a limit refused"),
+    for key, what in (("rejected", "rejected messages"),
+                      ("refused", "requests answered with an error"),
                       ("missing", "status reads of a missing message"),
                       ("internal_errors", "internal errors")):
         if stats.get(key):

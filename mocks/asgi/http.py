@@ -17,6 +17,7 @@ from email.policy import HTTP
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import unquote_to_bytes
 
+from mypy_extensions import mypyc_attr
 from starlette.types import Receive, Scope, Send
 
 if TYPE_CHECKING:  # core sits above asgi: annotations only
@@ -233,6 +234,8 @@ class Answer(NamedTuple):
 C = TypeVar("C", bound=Callable[..., Any])
 
 
+# Compiled (mypyc), and subclassed by the dialects' endpoints, which may not be.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ProviderApp:
     """A provider path served as a bare ASGI app: Starlette routes to it, and no Request or
     Response object is built on the emulator's hottest paths. Subclasses speak the dialect."""
@@ -263,6 +266,7 @@ class ProviderApp:
         scope["app"].runtime.internal_errors += 1
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class CommandApp(ProviderApp, Generic[C]):
     """One provider command, a plain function the subclass calls in its dialect."""
 

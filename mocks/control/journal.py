@@ -9,7 +9,6 @@ before the oldest record says where to go on (`next`, to pass as `before`)."""
 from __future__ import annotations
 
 import logging
-import weakref
 from array import array
 from bisect import bisect_left
 from collections import deque
@@ -120,14 +119,11 @@ class Order:
             self.start += 1
 
 
-_orders: weakref.WeakKeyDictionary[Journal, Order] = weakref.WeakKeyDictionary()
-
-
 def newest_first(journal: Journal, before: int | None = None) -> Iterator[Raw]:
     """The journal's records, newest (highest seq) first, costing what is taken of them."""
-    order = _orders.get(journal)
-    if order is None:
-        order = _orders[journal] = Order()
+    order = journal.index
+    if not isinstance(order, Order):
+        order = journal.index = Order()
     return order.newest_first(journal.records, before)
 
 

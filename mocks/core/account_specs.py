@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from sms_mocks.core.accounts import Account, NotifyGroup, SenderState, Tariff
 from sms_mocks.core.carriers import CARRIERS, HEALTHY
-from sms_mocks.core.limits import Rule
+from sms_mocks.core.limits import RULE_FIELDS, Rule
 from sms_mocks.core.money import to_money
 
 
@@ -211,15 +211,16 @@ def limit_overrides(raw: Any, catalogue: Catalogue) -> dict[str, Any]:
         if not isinstance(value, bool | dict):
             raise SpecError(f"limit {name!r}: true, false or a table")
         if isinstance(value, dict):
-            try:
-                Rule().with_overrides(value)  # validates the keys
-            except TypeError as exc:
-                raise SpecError(f"limit {name!r}: {exc}") from None
             for field_name, setting in value.items():
+                if field_name not in RULE_FIELDS:
+                    raise SpecError(f"limit {name!r}: unknown field {field_name!r}; one of "
+                                    f"{', '.join(RULE_FIELDS)}")
                 wanted = bool if field_name == "enabled" else (int, float)
                 if isinstance(setting, bool) is not (wanted is bool) or not isinstance(
                         setting, wanted):
                     raise SpecError(f"limit {name!r}: {field_name} has the wrong type")
+                if field_name == "max" and not isinstance(setting, int):
+                    raise SpecError(f"limit {name!r}: max is a whole number")
             _check_range(name, value)
     return flat
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from sms_mocks.core.accounts import Account
 from sms_mocks.core.messages import Message
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # the store's subclass is not compiled
 class Changes:
     def __init__(self) -> None:
         self.accounts: set[Account] = set()  # by identity (Account has eq=False)

@@ -30,6 +30,9 @@ class EventBus:
     def __init__(self) -> None:
         # A tuple, replaced on change, so publishing iterates without copying.
         self._listeners: tuple[tuple[Listener, Interest | None], ...] = ()
+        # A weak reference to what the bus's callbacks wait for (outbound/outbox.py's
+        # set_barrier); kept here, as a compiled bus takes no weak reference itself.
+        self.barrier: object | None = None
 
     def subscribe(self, listener: Listener, interest: Interest | None = None
                   ) -> Callable[[], None]:
@@ -37,7 +40,9 @@ class EventBus:
         self._listeners += (entry,)
 
         def unsubscribe() -> None:
-            self._listeners = tuple(e for e in self._listeners if e is not entry)
+            # by its members: compiled code may rebuild a tuple, so `is` on it can miss
+            self._listeners = tuple(e for e in self._listeners
+                                    if e[0] is not listener or e[1] is not interest)
 
         return unsubscribe
 

@@ -23,11 +23,22 @@ class Rule:
     block: float = 0.0  # seconds an offender stays blocked (error blocking only)
 
     def with_overrides(self, overrides: dict[str, Any] | bool | None) -> Rule:
+        """This rule with some fields changed (checked beforehand: account_specs.py); each
+        value is converted, as a compiled Rule takes only its fields' exact types."""
         if overrides is None:
             return self
         if isinstance(overrides, bool):
             return replace(self, enabled=overrides)
-        return replace(self, **overrides)
+        unknown = overrides.keys() - RULE_FIELDS
+        if unknown:
+            raise TypeError(f"a rule has no field {min(unknown)!r}")
+        return Rule(enabled=bool(overrides.get("enabled", self.enabled)),
+                    max=int(overrides.get("max", self.max)),
+                    window=float(overrides.get("window", self.window)),
+                    block=float(overrides.get("block", self.block)))
+
+
+RULE_FIELDS = ("enabled", "max", "window", "block")
 
 
 def _compact(table: OrderedDict[Hashable, Any], peak: int) -> tuple[OrderedDict[Hashable, Any],

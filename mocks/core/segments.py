@@ -68,6 +68,10 @@ def _segment(text: str) -> Segmentation:
 segment = lru_cache(maxsize=4096)(_segment)
 
 
+# chr(): a surrogate cannot be a string literal in a module mypyc compiles
+HIGH_SURROGATE_FIRST, HIGH_SURROGATE_LAST = chr(0xD800), chr(0xDBFF)
+
+
 def trim_to_parts(text: str, max_parts: int) -> str:
     """The longest prefix of `text` that fits in `max_parts` SMS (SMSC's `maxsms`).
 
@@ -82,6 +86,6 @@ def trim_to_parts(text: str, max_parts: int) -> str:
             low = middle
         else:
             high = middle
-    if 0 < low < len(text) and "\ud800" <= text[low - 1] <= "\udbff":
+    if 0 < low < len(text) and HIGH_SURROGATE_FIRST <= text[low - 1] <= HIGH_SURROGATE_LAST:
         low -= 1  # never end on half a surrogate pair
     return text[:low]

@@ -33,6 +33,9 @@ class Journal:
         self.now = now  # the emulator's clock
         self.records: deque[Raw] = deque(maxlen=size)  # in the order they were answered
         self._seq = 0
+        # A reader's index of the records (control/journal.py's Order), kept here, as a
+        # compiled journal takes no weak reference.
+        self.index: object | None = None
 
     def clear(self) -> None:
         """Forget every record; sequence numbers keep counting, so none is ever reused."""

@@ -26,9 +26,10 @@ import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from sms_mocks.core.clock import Clock
+from sms_mocks.core.events import EventBus
 
 BACKOFF = (10.0, 60.0, 300.0, 900.0, 3600.0)  # seconds before each retry
 HISTORY = 1000  # attempts kept for /_mock/callbacks
@@ -190,21 +191,15 @@ class Barrier(Protocol):
         if that is rolled back."""
 
 
-# The barrier of each gateway's event bus (a data dir's Persistence registers itself), looked
-# up by the callbacks that bus's events make. Both weak: a barrier holds its bus.
-_barriers: weakref.WeakKeyDictionary[object, weakref.ref[Barrier]] = weakref.WeakKeyDictionary()
+def set_barrier(events: EventBus, barrier: Barrier | None) -> None:
+    """The barrier of a gateway's event bus (a data dir's Persistence registers itself), for
+    the callbacks that bus's events make. Weak: a barrier holds its bus."""
+    events.barrier = None if barrier is None else weakref.ref(barrier)
 
 
-def set_barrier(events: object, barrier: Barrier | None) -> None:
-    if barrier is None:
-        _barriers.pop(events, None)
-    else:
-        _barriers[events] = weakref.ref(barrier)
-
-
-def barrier_of(events: object) -> Barrier | None:
-    found = _barriers.get(events)
-    return found() if found is not None else None
+def barrier_of(events: EventBus) -> Barrier | None:
+    ref = events.barrier
+    return cast("Barrier | None", ref()) if isinstance(ref, weakref.ref) else None
 
 
 @dataclass

@@ -23,8 +23,13 @@ from sms_mocks.config import load
 from sms_mocks.serving.server import ServerThread
 from tests.providers.smsc.soap import HEADERS, envelope
 
-READERS = {http_helpers.form_pairs.__code__: "raw", http_helpers.multipart_pairs.__code__: "raw",
-           xmlsafe.parse.__code__: "body", json.loads.__code__: "s"}
+# The profiler sees Python functions only: compiled (mypyc), the readers are C functions, so
+# the count is made on the pure build, which runs the same source.
+COMPILED = not hasattr(http_helpers.form_pairs, "__code__")
+pytestmark = pytest.mark.skipif(COMPILED, reason="counts calls of the pure build's readers")
+READERS = {} if COMPILED else {
+    http_helpers.form_pairs.__code__: "raw", http_helpers.multipart_pairs.__code__: "raw",
+    xmlsafe.parse.__code__: "body", json.loads.__code__: "s"}
 
 
 class Reads:

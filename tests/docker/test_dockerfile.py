@@ -42,7 +42,8 @@ def test_the_builder_installs_wheels_into_a_venv_and_the_runtime_copies_only_the
               if line and not line.startswith("#")]
     assert ignore[0] == "*"
     allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "LICENSE", "mocks", engine.WHEELS}
+    assert allowed == {"pyproject.toml", "README.md", "LICENSE", "mocks", "setup.py",
+                       "build_support", engine.WHEELS}
     for name in allowed - {engine.WHEELS}:
         assert (ROOT / name).exists(), name
 

@@ -49,16 +49,19 @@ class TimerQueue(Generic[T]):
 
     def pop_due(self, now: float) -> Entry[T] | None:
         """The earliest timer due by `now`, removed; None when nothing is due."""
+        # (due, seq) compared field by field: no key tuple built on every call
         best: deque[Entry[T]] | list[Entry[T]] | None = None
-        best_key: tuple[float, int] | None = None
+        best_due, best_seq = now, 0
         heap = self._heap
         if heap and heap[0][0] <= now:
-            best, best_key = heap, heap[0][:2]
+            best, best_due, best_seq = heap, heap[0][0], heap[0][1]
         for queue in self._lanes.values():
             if queue:
                 head = queue[0]
-                if head[0] <= now and (best_key is None or head[:2] < best_key):
-                    best, best_key = queue, head[:2]
+                due = head[0]
+                if due <= now and (best is None or due < best_due
+                                   or (due == best_due and head[1] < best_seq)):
+                    best, best_due, best_seq = queue, due, head[1]
         if best is None:
             return None
         if best is heap:

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +26,10 @@ MAX_ANSWER = 1024
 #  fault, reading)
 Raw = tuple[int, float, float, str, str, bytes, str, bytes, bytes, int, int, bytes, str | None,
             Kept | None]
+RAW_FAULT: Final = 12
+RAW_READING: Final = 13
+
+
 class Journal:
     """The last `size` provider requests; a size of 0 keeps nothing."""
 

@@ -19,8 +19,15 @@ from typing import TextIO
 
 from sms_mocks.core.gateway import Gateway
 from sms_mocks.journal.reading import bare, read
-from sms_mocks.journal.recorder import Raw
-from sms_mocks.seam.exchange import Reading, Record, fault_outcome
+from sms_mocks.journal.recorder import RAW_FAULT, RAW_READING, Raw
+from sms_mocks.seam.exchange import (
+    KEPT_ENDPOINT,
+    KEPT_OUTCOME,
+    KEPT_PROVIDER,
+    Reading,
+    Record,
+    fault_outcome,
+)
 
 # Latency buckets, seconds: a mock answers in well under a millisecond to a few (faults delay).
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -72,9 +79,15 @@ class RequestLog:
         batch, self.pending = self.pending, []
         lines = []
         for raw, seconds in batch:
+            kept = raw[RAW_READING]
+            if self.format is None and kept is not None and raw[RAW_FAULT] is None:
+                # counting alone: the endpoint's words, straight from the kept Reading
+                self._count(kept[KEPT_PROVIDER], kept[KEPT_ENDPOINT], kept[KEPT_OUTCOME],
+                            seconds)
+                continue
             record = Record(*raw)
             reading = self._reading(record)
-            self._count(reading, seconds)
+            self._count(reading.provider, reading.endpoint, reading.outcome, seconds)
             if self.format is not None:
                 lines.append(self._line(record, reading, seconds))
         if lines:
@@ -97,16 +110,16 @@ class RequestLog:
             reading.outcome = fault_outcome(record) or reading.outcome
             return reading
 
-    def _count(self, reading: Reading, seconds: float) -> None:
-        key = (reading.provider, reading.endpoint, reading.outcome)
+    def _count(self, provider: str, endpoint: str, outcome: str, seconds: float) -> None:
+        key = (provider, endpoint, outcome)
         if key not in self.requests and len(self.requests) >= MAX_SERIES:
-            key = (reading.provider, "other", "other")
+            key = (provider, "other", "other")
         self.requests[key] = self.requests.get(key, 0) + 1
-        where = (reading.provider, reading.endpoint)
+        where = (provider, endpoint)
         histogram = self.latency.get(where)
         if histogram is None:
             if len(self.latency) >= MAX_SERIES:
-                where = (reading.provider, "other")
+                where = (provider, "other")
             histogram = self.latency.setdefault(where, Histogram())
         histogram.observe(seconds)
 

@@ -24,7 +24,9 @@ Field = tuple[str, object]
 def money(value: Decimal) -> str:
     """Two decimals as the documents print them (1.40, 100.50); more only if the value has more."""
     quantized = value.quantize(_CENT)
-    return f"{quantized if quantized == value else value.normalize():f}"
+    if quantized == value:  # str() writes two places as they are, and faster than format()
+        return str(quantized)
+    return f"{value.normalize():f}"
 
 
 def moscow_date(ts: float) -> str:

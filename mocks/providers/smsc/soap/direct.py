@@ -83,5 +83,6 @@ class Direct:
         try:
             result = route.work(Caller(gateway, client, extra, fault, reading), fields)
             return self.writer.answer(route.op, result)
-        except Exception as exc:  # a bug of ours, as spyne reports it: the endpoint counts it
-            raise OperationFailed(repr(exc)) from exc
+        except Exception as error:  # a bug of ours, as spyne reports it: the endpoint counts it
+            # (a name of its own: compiled, `exc` would keep the type of the first except's)
+            raise OperationFailed(repr(error)) from error

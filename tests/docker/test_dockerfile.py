@@ -26,11 +26,13 @@ def test_the_base_images_are_build_arguments_defaulting_to_the_official_slim_ima
 def test_the_builder_installs_wheels_into_a_venv_and_the_runtime_copies_only_the_venv() -> None:
     builder, runtime = stages()
     assert "WHEELS=" in builder.all("ARG")  # empty by default: pip makes them from PyPI
+    assert "SMS_MOCKS_COMPILE=0" in builder.all("ARG")  # pure unless asked (the release asks)
     [script] = builder.all("RUN")
     assert "python3 -m venv /opt/sms-mocks" in script
     # --use-pep517: an sdist without pyproject.toml (phpserialize, spyne) is built in an
     # isolated environment, not by a setuptools without `wheel` that a 3.11 venv comes with
     assert '"$pip" wheel --no-cache-dir --use-pep517 --wheel-dir /wheels .' in script
+    assert '[ "$SMS_MOCKS_COMPILE" != 0 ] && ! command -v cc' in script  # a compiler, if asked
     assert '--no-index --find-links "$wheels"' in script
     assert "uninstall --yes --quiet pip setuptools" in script  # not in the runtime
     assert "compileall" in script and "--invalidation-mode unchecked-hash" in script

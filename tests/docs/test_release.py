@@ -23,6 +23,7 @@ ALLOWED = {
     "docker/metadata-action@v5",
     "docker/build-push-action@v6",
     "pypa/gh-action-pypi-publish@release/v1",
+    "pypa/cibuildwheel@v3.3",
 }
 
 
@@ -59,6 +60,16 @@ def test_pypi_is_published_through_trusted_publishing() -> None:
     assert "python -m build" in built and "pip install build" in built
 
 
+def test_the_compiled_wheels_are_built_tested_and_published() -> None:
+    [build] = [s for s in steps("wheels") if s.get("uses", "").startswith("pypa/cibuildwheel")]
+    assert build["env"]["CIBW_ENVIRONMENT"] == "SMS_MOCKS_COMPILE=1"
+    assert "compiled()" in build["env"]["CIBW_TEST_COMMAND"]
+    assert set(workflow()["jobs"]["pypi"]["needs"]) == {"dist", "wheels"}
+    [download] = [s for s in workflow()["jobs"]["pypi"]["steps"]
+                  if s.get("uses", "").startswith("actions/download-artifact")]
+    assert download["with"]["merge-multiple"] is True and "name" not in download["with"]
+
+
 def test_the_image_is_pushed_to_ghcr() -> None:
     job = workflow()["jobs"]["image"]
     assert job["permissions"]["packages"] == "write"
@@ -67,6 +78,7 @@ def test_the_image_is_pushed_to_ghcr() -> None:
     [push] = [s for s in job["steps"] if s.get("uses", "").startswith("docker/build-push")]
     assert push["with"]["push"] is True
     assert push["with"]["tags"] == "${{ steps.meta.outputs.tags }}"
+    assert push["with"]["build-args"] == "SMS_MOCKS_COMPILE=1"  # the compiled build
 
 
 def version() -> str:

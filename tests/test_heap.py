@@ -7,7 +7,14 @@ import gc
 
 import pytest
 
-from sms_mocks.serving.heap import FULL_SECONDS, IDLE_SECONDS, MAX_FULL_SECONDS, NEVER, HeapKeeper
+from sms_mocks.serving.heap import (
+    FULL_SECONDS,
+    IDLE_SECONDS,
+    MAX_FULL_SECONDS,
+    MIDDLE,
+    NEVER,
+    HeapKeeper,
+)
 
 
 class Calls(list[str]):
@@ -65,7 +72,8 @@ def thresholds():
     gc.set_threshold(*saved)
 
 
-def test_install_turns_off_automatic_full_collections_only(thresholds: None) -> None:
-    young, middle, _ = gc.get_threshold()
+def test_install_turns_off_automatic_full_collections_and_shortens_the_middle_ones(
+        thresholds: None) -> None:
+    young, _, _ = gc.get_threshold()
     HeapKeeper(0.0).install()
-    assert gc.get_threshold() == (young, middle, NEVER)
+    assert gc.get_threshold() == (young, MIDDLE, NEVER)

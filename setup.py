@@ -51,5 +51,14 @@ def extensions() -> list[Extension]:
     return mypycify(["--config-file", "pyproject.toml", *paths], opt_level="3")
 
 
+def clear_earlier_builds() -> None:
+    """setuptools packs whatever build/lib* holds: an extension from an earlier compiled build
+    (of a module no longer listed, or in a pure build) must not ride along."""
+    if BUILDING.intersection(sys.argv):
+        for folder in (ROOT / "build").glob("lib*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 os.chdir(ROOT)  # mypycify takes paths relative to the project
+clear_earlier_builds()
 setup(ext_modules=extensions())

@@ -41,3 +41,25 @@ def test_setup_compiles_that_list_and_only_when_asked(
     setup = runpy.run_path(str(ROOT / "setup.py"))
     assert setup["compiled_modules"]() == list(MODULES)
     assert setup["extensions"]() == []  # a pure build unless asked
+
+
+def test_a_build_starts_without_the_extensions_of_an_earlier_one(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import setuptools
+
+    monkeypatch.setattr(setuptools, "setup", lambda **kwargs: None)
+    monkeypatch.delenv("SMS_MOCKS_COMPILE", raising=False)
+    monkeypatch.chdir(ROOT)
+    setup = runpy.run_path(str(ROOT / "setup.py"))
+    stale = tmp_path / "build" / "lib.linux-x86_64-cpython-311" / "sms_mocks" / "gone.so"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"")
+    kept = tmp_path / "build" / "mypyc-src"
+    kept.mkdir()
+    setup["clear_earlier_builds"].__globals__["ROOT"] = tmp_path  # run_path gave a copy
+    monkeypatch.setattr("sys.argv", ["setup.py", "egg_info"])  # not a build: nothing goes
+    setup["clear_earlier_builds"]()
+    assert stale.exists()
+    monkeypatch.setattr("sys.argv", ["setup.py", "bdist_wheel"])
+    setup["clear_earlier_builds"]()
+    assert not stale.exists() and kept.exists()

@@ -199,7 +199,9 @@ class Endpoint(CommandApp[Command]):
             _record_for_block(gateway, client, account, _identity(reading.params), error)
         except Exception:
             self.internal_error(scope)
-        await respond(send, answer.encode(codec, "replace"), _CONTENT_TYPES[(fmt, codec)])
+        # every charset offered is ASCII-compatible: ASCII takes the C codec, not the charmap
+        body = answer.encode("ascii") if answer.isascii() else answer.encode(codec, "replace")
+        await respond(send, body, _CONTENT_TYPES[(fmt, codec)])
 
     def injected_error(self, scope: Scope, body: bytes, code: int | str
                        ) -> Answer | None:

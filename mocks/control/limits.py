@@ -61,8 +61,6 @@ def _checked(name: str, change: Any) -> dict[str, Any] | None:
     for field, value in table.items():
         if field == "enabled":
             continue
-        if field == "max" and not isinstance(value, int):
-            raise BadRequest(f"limit {name!r}: max is a whole number")
         if not (math.isfinite(value) and 0 <= value <= MAX_NUMBER):
             raise BadRequest(f"limit {name!r}: {field} from 0 to {MAX_NUMBER:.0f}")
     return table

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from sms_mocks.core.clock import Clock
@@ -32,13 +32,12 @@ class Rule:
         unknown = overrides.keys() - RULE_FIELDS
         if unknown:
             raise TypeError(f"a rule has no field {min(unknown)!r}")
-        return Rule(enabled=bool(overrides.get("enabled", self.enabled)),
-                    max=int(overrides.get("max", self.max)),
-                    window=float(overrides.get("window", self.window)),
-                    block=float(overrides.get("block", self.block)))
+        # each value as its field's type (bool, int, float): 3 for a window becomes 3.0
+        return replace(self, **{name: type(getattr(self, name))(value)
+                                for name, value in overrides.items()})
 
 
-RULE_FIELDS = ("enabled", "max", "window", "block")
+RULE_FIELDS = tuple(f.name for f in fields(Rule))
 
 
 def _compact(table: OrderedDict[Hashable, Any], peak: int) -> tuple[OrderedDict[Hashable, Any],

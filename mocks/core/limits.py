@@ -57,8 +57,10 @@ class SlidingWindow:
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        # Lists, not deques: a deque costs 600 bytes even when it holds one stamp.
-        self._hits: OrderedDict[Hashable, list[float]] = OrderedDict()
+        # A key's one stamp is a bare float, which the garbage collector does not follow (most
+        # keys, like the duplicate-send key, are hit once); more stamps go in a list, not a
+        # deque: a deque costs 600 bytes even when it holds one stamp.
+        self._hits: OrderedDict[Hashable, float | list[float]] = OrderedDict()
         self._horizon = 0.0
         self._peak = 0
 
@@ -66,32 +68,52 @@ class SlidingWindow:
         """Count one hit; False when it is over the limit (an over-limit hit is not counted)."""
         now = self._clock.now()
         self._prune(now, rule.window)
-        stamps = self._hits.get(key)
-        if stamps is None:
+        hits = self._hits
+        entry = hits.get(key)
+        if entry is None:
             if rule.max < 1:
                 return False
-            self._hits[key] = [now]
+            hits[key] = now
             return True
-        while stamps and stamps[0] <= now - rule.window:
-            del stamps[0]
-        if len(stamps) >= rule.max:
+        start = now - rule.window
+        if not isinstance(entry, list):
+            if entry > start:
+                if rule.max < 2:
+                    return False
+                hits[key] = [entry, now]
+            elif rule.max < 1:
+                return False
+            else:
+                hits[key] = now
+            hits.move_to_end(key)
+            return True
+        while entry and entry[0] <= start:
+            del entry[0]
+        if len(entry) >= rule.max:
             return False
-        stamps.append(now)
-        self._hits.move_to_end(key)
+        entry.append(now)
+        hits.move_to_end(key)
         return True
 
     def forget(self, key: Hashable, stamp: float) -> None:
         """Take back one counted hit (its request was rolled back)."""
-        stamps = self._hits.get(key)
-        if stamps is not None and stamp in stamps:
-            stamps.remove(stamp)
+        entry = self._hits.get(key)
+        if isinstance(entry, list):
+            if stamp in entry:
+                entry.remove(stamp)
+        elif entry == stamp:
+            del self._hits[key]
 
     def _prune(self, now: float, window: float) -> None:
         self._horizon = max(self._horizon, window)
         hits = self._hits
+        start = now - self._horizon
         while hits:
-            stamps = next(iter(hits.values()))
-            if stamps and stamps[-1] > now - self._horizon:
+            entry = next(iter(hits.values()))
+            if isinstance(entry, list):
+                if entry and entry[-1] > start:
+                    break
+            elif entry > start:
                 break
             hits.popitem(last=False)
         self._hits, self._peak = _compact(hits, self._peak)

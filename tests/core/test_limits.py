@@ -92,6 +92,37 @@ def test_window_prunes_idle_keys(clock: Clock) -> None:
     assert list(window._hits) == ["fresh"]
 
 
+def test_forget_takes_back_a_hit_whether_the_key_holds_one_stamp_or_more(clock: Clock) -> None:
+    window, rule = SlidingWindow(clock), Rule(max=2, window=60)
+    window.hit("one", rule)
+    window.forget("one", clock.now())
+    assert window.hit("one", rule) and window.hit("one", rule)
+    assert not window.hit("one", rule)
+    clock.advance(1)
+    stamp = clock.now()
+    window.hit("two", rule)
+    window.hit("two", rule)
+    window.forget("two", stamp)
+    assert window.hit("two", rule)
+    assert not window.hit("two", rule)
+
+
+def test_forget_leaves_other_stamps_alone(clock: Clock) -> None:
+    window, rule = SlidingWindow(clock), Rule(max=1, window=60)
+    window.hit("k", rule)
+    window.forget("k", clock.now() - 1)
+    window.forget("absent", clock.now())
+    assert not window.hit("k", rule)
+
+
+def test_a_rule_of_no_hits_refuses_every_hit(clock: Clock) -> None:
+    window = SlidingWindow(clock)
+    assert window.hit("k", Rule(max=1, window=60))
+    clock.advance(61)
+    assert not window.hit("k", Rule(max=0, window=60))
+    assert not window.hit("new", Rule(max=0, window=60))
+
+
 def test_window_clear_forgets_hits(clock: Clock) -> None:
     window, rule = SlidingWindow(clock), Rule(max=1, window=60)
     window.hit("k", rule)

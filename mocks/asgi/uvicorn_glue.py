@@ -156,6 +156,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     Assumption(_HTTP, "on_headers_complete", ("self",)),
     Assumption(_HTTP, "on_message_complete", ("self",)),
     Assumption(_HTTP, "send_400_response", ("self", "msg")),
+    Assumption(_HTTP, "on_response_complete", ("self",)),  # after an answer's last write
     # the per-connection state they read (set in __init__ or on_message_begin)
     Assumption(_HTTP, "transport"),
     Assumption(_HTTP, "loop"),

@@ -27,6 +27,7 @@ from sms_mocks.outbound.posting import deliver
 from sms_mocks.seam import registry
 from sms_mocks.seam.hosts import provider_of_host
 from sms_mocks.serving.heap import HeapKeeper
+from sms_mocks.serving.one_write import answer_in_one_write
 from sms_mocks.serving.runtime import Runtime
 from sms_mocks.store import Persistence
 from sms_mocks.ui.routes import routes as ui_routes
@@ -101,6 +102,7 @@ class EmulatorApp(Starlette):
             endpoint = self._direct.get((scope["path"], scope["method"]))
             if endpoint is not None:
                 scope["app"] = self
+                answer_in_one_write(scope)
                 app: ASGIApp = endpoint
                 if self._faults.armed:  # the one cost of fault rules while there are none
                     app = partial(faults.handle, self._faults, endpoint)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from sms_mocks.asgi.uvicorn_glue import Protocol, status_line
+from sms_mocks.serving.one_write import OneWriteTransport
 
 HEAD_SECONDS = 10.0  # a request head (and a TLS handshake) must be in within this
 KEEP_ALIVE_SECONDS = 5.0  # uvicorn's default: an idle kept connection is closed after this
@@ -84,8 +85,14 @@ class GuardedHttpToolsProtocol(Protocol):
         self.too_large = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        # each answer of a provider in one write (one_write.py)
+        self.writer = OneWriteTransport(transport)
+        super().connection_made(self.writer)  # type: ignore[arg-type]
         self.head_due = self.now() + self.head_seconds
+
+    def on_response_complete(self) -> None:
+        self.writer.flush()  # a HEAD answer's head: no body follows
+        _response_complete(self)
 
     # head_size counts whole chunks: one that begins inside a head, or with one, belongs to it
     # up to its end, so while a head is still open after a chunk the count is exact. A head that
@@ -147,6 +154,7 @@ _data_received = Protocol.data_received
 _begin = Protocol.on_message_begin
 _headers_complete = Protocol.on_headers_complete
 _message_complete = Protocol.on_message_complete
+_response_complete = Protocol.on_response_complete
 
 
 def protocol_class(limits: Limits) -> type[GuardedHttpToolsProtocol]:

@@ -25,7 +25,7 @@ import uvicorn
 
 from sms_mocks.asgi import uvicorn_glue
 from sms_mocks.config import Settings
-from sms_mocks.serving import connections
+from sms_mocks.serving import connections, one_write
 from sms_mocks.serving.app import EmulatorApp, build_app
 from sms_mocks.serving.connections import Limits
 from sms_mocks.tls.files import TlsFiles
@@ -78,6 +78,7 @@ class _Server(uvicorn_glue.Server):
 
     def tick(self) -> bool:
         connections.expire(self.connections(), asyncio.get_running_loop().time())
+        one_write.flush_held(self.transports())
         return False
 
     @contextlib.contextmanager

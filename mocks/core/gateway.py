@@ -115,9 +115,10 @@ class Gateway:
         window = self.windows.get(name)
         if window is None:
             window = self.windows[name] = SlidingWindow(self.clock)
-        allowed = window.hit(key, rule)
+        now = self.clock.now()  # the stamp the window keeps is the one a rollback takes back
+        allowed = window.hit(key, rule, now)
         if allowed and self.changes is not None:
-            self.changes.hit(window, key, self.clock.now())
+            self.changes.hit(window, key, now)
         return allowed
 
     # sending -----------------------------------------------------------------------------

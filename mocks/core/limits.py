@@ -64,9 +64,11 @@ class SlidingWindow:
         self._horizon = 0.0
         self._peak = 0
 
-    def hit(self, key: Hashable, rule: Rule) -> bool:
-        """Count one hit; False when it is over the limit (an over-limit hit is not counted)."""
-        now = self._clock.now()
+    def hit(self, key: Hashable, rule: Rule, now: float | None = None) -> bool:
+        """Count one hit, stamped `now` (the clock's time when not given); False when it is over
+        the limit (an over-limit hit is not counted)."""
+        if now is None:
+            now = self._clock.now()
         self._prune(now, rule.window)
         hits = self._hits
         entry = hits.get(key)
@@ -77,14 +79,15 @@ class SlidingWindow:
             return True
         start = now - rule.window
         if not isinstance(entry, list):
-            if entry > start:
-                if rule.max < 2:
+            if entry <= start:  # out of the window, refused or not (as a list's would be)
+                if rule.max < 1:
+                    del hits[key]
                     return False
-                hits[key] = [entry, now]
-            elif rule.max < 1:
+                hits[key] = now
+            elif rule.max < 2:
                 return False
             else:
-                hits[key] = now
+                hits[key] = [entry, now]
             hits.move_to_end(key)
             return True
         while entry and entry[0] <= start:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from sms_mocks.core.accounts import Account, SenderState
+from sms_mocks.core.changes import Changes
 from sms_mocks.core.clock import Clock
 from sms_mocks.core.delivery import Timings
 from sms_mocks.core.events import StatusEvent
@@ -356,3 +357,14 @@ def test_no_package_for_a_direction_and_used_up_packages_refuse(gw: Gateway,
     shop.packages = {"МТС": 1}
     assert refusal(gw, shop, "79161234567", "79161234568") is Refusal.PACKAGE_USED_UP
     assert shop.packages == {"МТС": 1}  # a refused send uses nothing
+
+
+def test_a_counted_hit_is_noted_with_the_stamp_its_window_keeps() -> None:
+    """A rollback (persistence.py) takes a hit back by its stamp: with a moving clock, a second
+    reading of it would never match, and a rolled-back send would block its own retry."""
+    gateway = Gateway(clock=Clock(speed=1000.0), limits=Limits({"r": Rule(max=1, window=60)}))
+    gateway.changes = Changes()
+    assert gateway.allow("r", None, "k")
+    [(window, key, stamp, _)] = gateway.changes.hits
+    window.forget(key, stamp)
+    assert gateway.allow("r", None, "k"), "the hit taken back still counts"

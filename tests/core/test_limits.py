@@ -123,6 +123,25 @@ def test_a_rule_of_no_hits_refuses_every_hit(clock: Clock) -> None:
     assert not window.hit("new", Rule(max=0, window=60))
 
 
+def test_a_refused_hit_still_lets_an_old_stamp_go(clock: Clock) -> None:
+    """A stamp out of the refusing rule's window is dropped, as a key of several stamps drops
+    its old ones: a later rule with a longer window does not see it."""
+    window = SlidingWindow(clock)
+    assert window.hit("k", Rule(max=1, window=5))
+    clock.advance(3)
+    assert not window.hit("k", Rule(max=0, window=2))
+    assert window.hit("k", Rule(max=1, window=5))
+
+
+def test_a_hit_may_be_stamped_with_a_time_read_before(clock: Clock) -> None:
+    window, rule = SlidingWindow(clock), Rule(max=1, window=60)
+    stamp = clock.now()
+    clock.advance(5)
+    assert window.hit("k", rule, stamp)
+    window.forget("k", stamp)
+    assert window.hit("k", rule)
+
+
 def test_window_clear_forgets_hits(clock: Clock) -> None:
     window, rule = SlidingWindow(clock), Rule(max=1, window=60)
     window.hit("k", rule)

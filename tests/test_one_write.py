@@ -108,6 +108,16 @@ def test_a_held_head_is_written_before_the_connection_ends(ending: str) -> None:
     assert inner.calls == [HEAD, "eof" if ending == "write_eof" else ending]
 
 
+def test_a_complete_answer_leaves_nothing_held_for_the_next() -> None:
+    transport, inner = held()
+    transport.write(HEAD)
+    transport.done()
+    assert inner.calls == [HEAD]
+    unused, _ = held()  # an answer that wrote no head
+    unused.done()
+    assert not unused.hold
+
+
 def test_the_tick_writes_the_heads_still_held() -> None:
     waiting, inner = held()
     waiting.write(HEAD)
@@ -127,10 +137,12 @@ def test_the_write_buffer_counts_a_held_head() -> None:
 
 def test_only_a_one_write_transport_is_asked_to_hold() -> None:
     plain = Recording()
-    answer_in_one_write({TRANSPORT_KEY: plain})  # a transport of another kind: left alone
-    answer_in_one_write({})  # no transport at all (another ASGI server): nothing to do
+    answer_in_one_write({TRANSPORT_KEY: plain, "method": "GET"})  # another kind: left alone
+    answer_in_one_write({"method": "GET"})  # no transport (another ASGI server): nothing to do
     transport = OneWriteTransport(Recording())
-    answer_in_one_write({TRANSPORT_KEY: transport})
+    answer_in_one_write({TRANSPORT_KEY: transport, "method": "HEAD"})
+    assert not transport.hold, "a HEAD answer has no body to wait for"
+    answer_in_one_write({TRANSPORT_KEY: transport, "method": "GET"})
     assert transport.hold
 
 

@@ -91,7 +91,7 @@ class GuardedHttpToolsProtocol(Protocol):
         self.head_due = self.now() + self.head_seconds
 
     def on_response_complete(self) -> None:
-        self.writer.flush()  # a HEAD answer's head: no body follows
+        self.writer.done()  # nothing of this answer is held past it, nor for the next one
         _response_complete(self)
 
     # head_size counts whole chunks: one that begins inside a head, or with one, belongs to it

@@ -2,16 +2,17 @@
 
 uvicorn writes an answer's head when the app sends http.response.start and its body when the
 app sends the body, two send(2) calls. Against a client waiting on its socket each one wakes
-it: under load the second write costs the server about as much as the rest of uvicorn's work
-on the request (bench: send.php went from 0.49 to about 0.55 of bare Starlette). So a
+it, and under load the second write cost about as much as the rest of uvicorn's work on the
+request (bench: send.php fmt=3 went from 0.49 to 0.56-0.62 of bare Starlette without it). So a
 connection's transport can hold one answer's head until the next write, and write both at once.
 
-Only the answers of provider endpoints are held (EmulatorApp asks for each), which send their
-head and body in one turn of the loop. A stream (the control API's events) is never held, and
-the head of a fault that dribbles its body leaves with the first piece, as it would have
-anyway. A held head is written with the next write, when the answer completes (a HEAD
-request's has no body), before the connection is closed or reset, and at the latest at the
-server's next 100 ms tick (flush_held), so nothing waits on a write that is not coming.
+Only provider answers are held: EmulatorApp asks for each, but for HEAD (no body to wait
+for), and those send their head and body in one turn of the loop. A stream (the control API's
+events) is never held, and the head of a fault that dribbles its body leaves with the first
+piece, as it would have anyway. A held head is written with the next write, when the answer
+completes (which also drops a hold no head used), before the connection is closed or reset,
+and at the latest at the server's next 100 ms tick (flush_held), so nothing waits on a write
+that is not coming.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ class OneWriteTransport:
     def writelines(self, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
         self.write(b"".join(chunks))
 
+    def done(self) -> None:
+        """The answer is complete: write what is held, and hold nothing for the next one."""
+        self.hold = False
+        self.flush()
+
     def flush(self) -> None:
         """Write a held head now."""
         held = self.held
@@ -105,7 +111,7 @@ def answer_in_one_write(scope: Scope) -> None:
     """Hold this request's answer head until its body: called by the app for the answers it
     sends whole. A no-op under another ASGI server, or with a plain transport."""
     transport: object = transport_of(scope)
-    if type(transport) is OneWriteTransport:
+    if type(transport) is OneWriteTransport and scope["method"] != "HEAD":  # HEAD: no body
         transport.hold = True
 
 

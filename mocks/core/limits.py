@@ -7,7 +7,7 @@ not the history of the server.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -40,13 +40,45 @@ class Rule:
 RULE_FIELDS = tuple(f.name for f in fields(Rule))
 
 
-def _compact(table: OrderedDict[Hashable, Any], peak: int) -> tuple[OrderedDict[Hashable, Any],
-                                                                       int]:
+def _compact(table: dict[Hashable, Any], peak: int) -> tuple[dict[Hashable, Any], int]:
     """A dict keeps its largest size after deletions; copy it once most keys are gone, so a
     burst of traffic does not hold its memory forever."""
     if peak > 1024 and len(table) * 4 < peak:
-        return OrderedDict(table), len(table)
+        return dict(table), len(table)
     return table, max(peak, len(table))
+
+
+_NONE: Hashable = object()  # no key is due
+
+
+class _Touches:
+    """When each key was touched, in order: two queues, stamps and keys, rather than one of
+    pairs (no tuple a touch). A key touched again is queued again; its older touch, when it
+    comes due, finds the key touched since and leaves it.
+
+    Why not an OrderedDict (touch = move_to_end): doubling it costs three times what a dict's
+    does (70 ms against 21 ms at 700,000 keys, a pause every client sees), and its nodes
+    cost more memory than two queue slots."""
+
+    def __init__(self) -> None:
+        self._stamps: deque[float] = deque()
+        self._keys: deque[Hashable] = deque()
+
+    def touch(self, key: Hashable, stamp: float) -> None:
+        self._stamps.append(stamp)
+        self._keys.append(key)
+
+    def due(self, cutoff: float) -> Hashable:
+        """The key of the oldest touch at or before `cutoff`, taken off; _NONE if there is none."""
+        stamps = self._stamps
+        if stamps and stamps[0] <= cutoff:
+            stamps.popleft()
+            return self._keys.popleft()
+        return _NONE
+
+    def clear(self) -> None:
+        self._stamps.clear()
+        self._keys.clear()
 
 
 DISABLED = Rule(enabled=False)
@@ -60,7 +92,8 @@ class SlidingWindow:
         # A key's one stamp is a bare float, which the garbage collector does not follow (most
         # keys, like the duplicate-send key, are hit once); more stamps go in a list, not a
         # deque: a deque costs 600 bytes even when it holds one stamp.
-        self._hits: OrderedDict[Hashable, float | list[float]] = OrderedDict()
+        self._hits: dict[Hashable, float | list[float]] = {}
+        self._touches = _Touches()
         self._horizon = 0.0
         self._peak = 0
 
@@ -76,26 +109,25 @@ class SlidingWindow:
             if rule.max < 1:
                 return False
             hits[key] = now
-            return True
-        start = now - rule.window
-        if not isinstance(entry, list):
-            if entry <= start:  # out of the window, refused or not (as a list's would be)
-                if rule.max < 1:
-                    del hits[key]
+        else:
+            start = now - rule.window
+            if not isinstance(entry, list):
+                if entry <= start:  # out of the window, refused or not (as a list's would be)
+                    if rule.max < 1:
+                        del hits[key]
+                        return False
+                    hits[key] = now
+                elif rule.max < 2:
                     return False
-                hits[key] = now
-            elif rule.max < 2:
-                return False
+                else:
+                    hits[key] = [entry, now]
             else:
-                hits[key] = [entry, now]
-            hits.move_to_end(key)
-            return True
-        while entry and entry[0] <= start:
-            del entry[0]
-        if len(entry) >= rule.max:
-            return False
-        entry.append(now)
-        hits.move_to_end(key)
+                while entry and entry[0] <= start:
+                    del entry[0]
+                if len(entry) >= rule.max:
+                    return False
+                entry.append(now)
+        self._touches.touch(key, now)
         return True
 
     def forget(self, key: Hashable, stamp: float) -> None:
@@ -109,20 +141,20 @@ class SlidingWindow:
 
     def _prune(self, now: float, window: float) -> None:
         self._horizon = max(self._horizon, window)
-        hits = self._hits
-        start = now - self._horizon
-        while hits:
-            entry = next(iter(hits.values()))
-            if isinstance(entry, list):
-                if entry and entry[-1] > start:
-                    break
-            elif entry > start:
-                break
-            hits.popitem(last=False)
+        cutoff = now - self._horizon
+        hits, touches = self._hits, self._touches
+        while (key := touches.due(cutoff)) is not _NONE:
+            entry = hits.get(key)
+            if entry is None:
+                continue
+            last = (entry[-1] if entry else cutoff) if isinstance(entry, list) else entry
+            if last <= cutoff:  # not hit since this touch: every stamp is out of any window
+                del hits[key]
         self._hits, self._peak = _compact(hits, self._peak)
 
     def clear(self) -> None:
         self._hits.clear()
+        self._touches.clear()
 
 
 class Streaks:
@@ -133,7 +165,8 @@ class Streaks:
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._streaks: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+        self._streaks: dict[Hashable, tuple[float, int]] = {}
+        self._touches = _Touches()
         self._horizon = 0.0
         self._peak = 0
 
@@ -145,18 +178,21 @@ class Streaks:
     def record(self, key: Hashable, rule: Rule) -> None:
         now = self._clock.now()
         streaks = self._streaks
-        last, count = streaks.pop(key, (float("-inf"), 0))
+        last, count = streaks.get(key, (float("-inf"), 0))
         streaks[key] = (now, count + 1 if now - last < rule.window else 1)
+        self._touches.touch(key, now)
         self._horizon = max(self._horizon, rule.window)
-        while streaks:
-            oldest = next(iter(streaks.values()))[0]
-            if oldest > now - self._horizon:
-                break
-            streaks.popitem(last=False)
+        cutoff = now - self._horizon
+        touches = self._touches
+        while (due := touches.due(cutoff)) is not _NONE:
+            streak = streaks.get(due)
+            if streak is not None and streak[0] <= cutoff:
+                del streaks[due]
         self._streaks, self._peak = _compact(streaks, self._peak)
 
     def clear(self) -> None:
         self._streaks.clear()
+        self._touches.clear()
 
 
 class InFlight:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sms_mocks.core.clock import Clock
 from sms_mocks.core.limits import ErrorBlocker, InFlight, Limits, Rule, SlidingWindow, Streaks
@@ -278,3 +280,63 @@ def test_blocks_are_per_key(clock: Clock) -> None:
     assert not blocker.blocked("other")
     blocker.clear()
     assert not blocker.blocked("ip")
+
+
+# against a model that keeps every stamp -------------------------------------------------
+KEYS = st.sampled_from(["a", "b", "c"])
+STEPS = st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 61.0])
+HITS = st.lists(st.tuples(st.sampled_from(["hit", "forget"]), KEYS, STEPS,
+                          st.integers(0, 3)), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(HITS, st.sampled_from([2.0, 5.0, 60.0]))
+def test_a_window_answers_as_a_list_of_every_counted_stamp_would(
+        steps: list[tuple[str, str, float, int]], seconds: float) -> None:
+    """Whatever a key holds (nothing, one bare stamp, a list) and however pruning runs, each
+    hit is answered as counting the key's stamps inside the window would answer it."""
+    clock = Clock.virtual(start=1_900_000_000)
+    window = SlidingWindow(clock)
+    model: dict[str, list[float]] = {}
+    counted: list[tuple[str, float]] = []
+    for kind, key, step, limit in steps:
+        clock.advance(step)
+        now = clock.now()
+        if kind == "forget" and counted:
+            gone_key, stamp = counted.pop(limit % len(counted))
+            window.forget(gone_key, stamp)
+            if stamp in model.get(gone_key, []):
+                model[gone_key].remove(stamp)
+            continue
+        # a hit drops the key's stamps out of its window, counted or refused
+        live = model[key] = [s for s in model.get(key, []) if s > now - seconds]
+        expected = len(live) < limit
+        if expected:
+            live.append(now)
+            counted.append((key, now))
+        assert window.hit(key, Rule(max=limit, window=seconds)) is expected
+    clock.advance(seconds + 1)
+    window.hit("fresh", Rule(max=1, window=seconds))
+    assert list(window._hits) == ["fresh"], "keys out of the window stay"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), KEYS, STEPS, st.integers(0, 3)), max_size=60),
+       st.sampled_from([2.0, 5.0, 60.0]))
+def test_streaks_answer_as_every_key_s_last_event_and_count_would(
+        steps: list[tuple[bool, str, float, int]], seconds: float) -> None:
+    clock = Clock.virtual(start=1_900_000_000)
+    streaks = Streaks(clock)
+    model: dict[str, tuple[float, int]] = {}
+    for record, key, step, limit in steps:
+        clock.advance(step)
+        now = clock.now()
+        rule = Rule(max=limit, window=seconds)
+        last, count = model.get(key, (float("-inf"), 0))
+        assert streaks.check(key, rule) is not (now - last < seconds and count + 1 > limit)
+        if record:
+            streaks.record(key, rule)
+            model[key] = (now, count + 1 if now - last < seconds else 1)
+    clock.advance(seconds + 1)
+    streaks.record("fresh", Rule(window=seconds))
+    assert list(streaks._streaks) == ["fresh"], "streaks that are over stay"

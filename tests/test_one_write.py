@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import uvicorn
@@ -19,55 +18,14 @@ from sms_mocks.serving.app import build_app
 from sms_mocks.serving.connections import GuardedHttpToolsProtocol
 from sms_mocks.serving.one_write import OneWriteTransport, answer_in_one_write, flush_held
 from sms_mocks.serving.server import ServerThread
+from tests.helpers.transports import RecordingTransport
 
 HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n"
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
-class Recording(asyncio.Transport):
-    """A connection from 127.0.0.1 that keeps each call made on it, in order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[bytes | str] = []
-        self.closing = False
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 80)}.get(
-            name, default)
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.calls.append(bytes(data))
-
-    def write_eof(self) -> None:
-        self.calls.append("eof")
-
-    def close(self) -> None:
-        self.closing = True
-        self.calls.append("close")
-
-    def abort(self) -> None:
-        self.closing = True
-        self.calls.append("abort")
-
-    def get_write_buffer_size(self) -> int:
-        return 7
-
-    def get_protocol(self) -> Any:
-        return "protocol"
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-
-def held() -> tuple[OneWriteTransport, Recording]:
-    inner = Recording()
+def held() -> tuple[OneWriteTransport, RecordingTransport]:
+    inner = RecordingTransport()
     transport = OneWriteTransport(inner)
     transport.hold = True
     return transport, inner
@@ -84,7 +42,7 @@ def test_a_held_head_leaves_with_the_body_in_one_write() -> None:
 
 
 def test_without_a_hold_each_write_leaves_at_once() -> None:
-    inner = Recording()
+    inner = RecordingTransport()
     transport = OneWriteTransport(inner)
     transport.write(HEAD)
     transport.writelines([b"o", b"k"])
@@ -122,7 +80,7 @@ def test_the_tick_writes_the_heads_still_held() -> None:
     waiting, inner = held()
     waiting.write(HEAD)
     idle, quiet = held()
-    flush_held([waiting, idle, Recording(), object()])
+    flush_held([waiting, idle, RecordingTransport(), object()])
     assert inner.calls == [HEAD]
     assert quiet.calls == []
     assert idle.hold, "a hold not yet used stays for its answer"
@@ -136,10 +94,10 @@ def test_the_write_buffer_counts_a_held_head() -> None:
 
 
 def test_only_a_one_write_transport_is_asked_to_hold() -> None:
-    plain = Recording()
+    plain = RecordingTransport()
     answer_in_one_write({TRANSPORT_KEY: plain, "method": "GET"})  # another kind: left alone
     answer_in_one_write({"method": "GET"})  # no transport (another ASGI server): nothing to do
-    transport = OneWriteTransport(Recording())
+    transport = OneWriteTransport(RecordingTransport())
     answer_in_one_write({TRANSPORT_KEY: transport, "method": "HEAD"})
     assert not transport.hold, "a HEAD answer has no body to wait for"
     answer_in_one_write({TRANSPORT_KEY: transport, "method": "GET"})
@@ -147,7 +105,7 @@ def test_only_a_one_write_transport_is_asked_to_hold() -> None:
 
 
 def test_anything_else_is_the_transport_s_own() -> None:
-    inner = Recording()
+    inner = RecordingTransport()
     transport = OneWriteTransport(inner)
     assert transport.get_extra_info("peername") == ("127.0.0.1", 5000)
     assert not transport.is_closing()
@@ -169,7 +127,7 @@ def requests_through_the_protocol(*heads: bytes) -> list[list[bytes | str]]:
         for head in heads:
             protocol = GuardedHttpToolsProtocol(config=config, server_state=ServerState(),
                                                 app_state={})
-            inner = Recording()
+            inner = RecordingTransport()
             protocol.connection_made(inner)
             protocol.data_received(head)
             await asyncio.gather(*protocol.server_state.tasks)

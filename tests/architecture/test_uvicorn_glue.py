@@ -21,37 +21,10 @@ from uvicorn.server import ServerState
 
 from sms_mocks.asgi import uvicorn_glue
 from sms_mocks.asgi.uvicorn_glue import Assumption, Protocol, transport_of
+from tests.helpers.transports import RecordingTransport
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 HEAD = b"GET /x?y=1 HTTP/1.1\r\nHost: a\r\nX-Long: " + b"v" * 40 + b"\r\n\r\n"
-
-
-class FakeTransport(asyncio.Transport):
-    """A connection from 127.0.0.1 that keeps what is written to it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.written = b""
-        self.closing = False
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 80)}.get(
-            name, default)
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.written += bytes(data)
-
-    def close(self) -> None:
-        self.closing = True
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
 
 
 class Seen:
@@ -63,7 +36,7 @@ class Seen:
         self.protocol: Protocol | None = None
 
 
-async def _one_request(seen: Seen) -> tuple[Protocol, FakeTransport]:
+async def _one_request(seen: Seen) -> tuple[Protocol, RecordingTransport]:
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         seen.scope = scope
         assert seen.protocol is not None
@@ -73,7 +46,7 @@ async def _one_request(seen: Seen) -> tuple[Protocol, FakeTransport]:
 
     config = uvicorn.Config(app, log_level="warning", lifespan="off")
     protocol = seen.protocol = Protocol(config=config, server_state=ServerState(), app_state={})
-    transport = FakeTransport()
+    transport = RecordingTransport()
     protocol.connection_made(transport)
     protocol.data_received(HEAD)
     await asyncio.gather(*protocol.server_state.tasks)
@@ -102,7 +75,7 @@ def test_every_assumption_about_uvicorn_holds() -> None:
 def test_a_request_carries_its_transport_and_the_connection_tells_its_phase() -> None:
     seen = Seen()
 
-    async def run() -> tuple[Protocol, FakeTransport, bool]:
+    async def run() -> tuple[Protocol, RecordingTransport, bool]:
         protocol, transport = await _one_request(seen)
         armed = protocol.keep_alive_armed()
         protocol.connection_lost(None)
